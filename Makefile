@@ -1,0 +1,129 @@
+# Build, lint and test entry points. CI runs `make check` (see .ci/run and
+# .github/workflows/ci.yml); every target also works on its own.
+#
+# Requirements: Go (the version in go.mod), Node 20 with npm, git, bash and a C
+# compiler for -race. Everything else (golangci-lint, the npm tooling in
+# api/package-lock.json) is installed by this Makefile into the work tree.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := check
+.DELETE_ON_ERROR:
+.SUFFIXES:
+# Targets share the module cache, api/node_modules and two cores: run them one
+# after another, in the order given, even under `make -j`.
+.NOTPARALLEL:
+MAKEFLAGS += --no-builtin-rules --warn-undefined-variables
+
+GO  ?= go
+NPM ?= npm
+
+CACHE_DIR := $(CURDIR)/.cache
+TOOLS_BIN := $(CACHE_DIR)/bin
+
+# golangci-lint is pinned here, not in go.mod, so its dependencies stay out of
+# the module graph. Bumping the version reinstalls it (the stamp names it).
+GOLANGCI_LINT_VERSION := v2.15.0
+GOLANGCI_LINT         := $(TOOLS_BIN)/golangci-lint
+GOLANGCI_LINT_STAMP   := $(TOOLS_BIN)/.golangci-lint-$(GOLANGCI_LINT_VERSION)
+
+# Reinstalled when package.json or the lockfile is newer than the last install.
+NPM_STAMP := api/node_modules/.make-npm-ci.stamp
+
+# Go files that gofmt must accept: everything but generated code and tool trees.
+GOFMT_FILES = $(shell find . -name '*.go' -not -path './gen/*' -not -path './.cache/*' -not -path './api/node_modules/*' -not -path './.git/*')
+
+# The JavaScript tools talk to nothing but the local files: no telemetry, no
+# update checks, no install-time analytics.
+export REDOCLY_TELEMETRY := off
+export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
+export SCARF_ANALYTICS := false
+export DO_NOT_TRACK := 1
+
+# Prints a target's name when it starts and its wall time when it ends.
+start = @mkdir -p $(CACHE_DIR)/timing && date +%s > $(CACHE_DIR)/timing/$(1) && echo "==> $(1)"
+stop  = @echo "<== $(1) ok in $$(( $$(date +%s) - $$(cat $(CACHE_DIR)/timing/$(1)) ))s"
+
+.PHONY: check generate check-generate lint test npm-install spec contract golangci-lint
+
+## check: everything CI runs, in this order.
+check: check-generate lint test spec contract
+
+## generate: regenerate gen/ from api/openapi.yaml.
+generate:
+	$(call start,$@)
+	$(GO) generate ./...
+	$(call stop,$@)
+
+## check-generate: fail if generated code, go.mod/go.sum or the file set drift.
+check-generate:
+	$(call start,$@)
+	$(GO) generate ./...
+	git diff --exit-code
+	status="$$(git status --porcelain)"; \
+	if [ -n "$$status" ]; then \
+		printf '%s\n' "$$status"; \
+		echo 'check-generate: the tree is not clean after go generate (modified or untracked files above)' >&2; \
+		exit 1; \
+	fi
+	$(GO) mod tidy -diff
+	$(call stop,$@)
+
+## lint: gofmt, go vet and golangci-lint (pinned, installed into .cache/bin).
+lint: $(GOLANGCI_LINT_STAMP)
+	$(call start,$@)
+	unformatted="$$(gofmt -l $(GOFMT_FILES) </dev/null)"; \
+	if [ -n "$$unformatted" ]; then \
+		printf '%s\n' "$$unformatted"; \
+		echo 'lint: gofmt -w the files above' >&2; \
+		exit 1; \
+	fi
+	$(GO) vet ./...
+	$(GO) vet -tags contract ./internal/contract/
+	$(GOLANGCI_LINT) run ./...
+	$(call stop,$@)
+
+golangci-lint: $(GOLANGCI_LINT_STAMP)
+
+$(GOLANGCI_LINT_STAMP):
+	mkdir -p $(TOOLS_BIN)
+	GOBIN=$(TOOLS_BIN) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
+	rm -f $(TOOLS_BIN)/.golangci-lint-*
+	$(GOLANGCI_LINT) version
+	touch $@
+
+## test: unit tests with the race detector (the contract test has its own target).
+test:
+	$(call start,$@)
+	$(GO) test -race ./...
+	$(call stop,$@)
+
+## npm-install: install the pinned spec tooling from api/package-lock.json.
+npm-install: $(NPM_STAMP)
+
+# --ignore-scripts: none of the pinned packages needs an install script; the
+# only one that has one (@scarf/scarf, pulled in by Prism) is analytics.
+$(NPM_STAMP): api/package.json api/package-lock.json
+	cd api && $(NPM) ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+## spec: lint api/openapi.yaml and prove the TypeScript types generated from it compile.
+spec: npm-install
+	$(call start,$@)
+	cd api && $(NPM) run --silent lint:redocly
+	cd api && $(NPM) run --silent lint:spectral
+	cd api && $(NPM) run --silent types
+	cd api && $(NPM) run --silent tsc
+	$(call stop,$@)
+
+## contract: every operation through gen/ against a Prism mock of api/openapi.yaml.
+# -count=1: the result depends on the spec and on Prism, which the test cache does not track.
+contract: npm-install
+	$(call start,$@)
+	$(GO) test -race -count=1 -tags contract ./internal/contract/
+	$(call stop,$@)
+
+# ---------------------------------------------------------------------------
+# More targets (fuzz, soak, bench) go below this line. Add each to .PHONY,
+# and to `check` only if CI must run it.
+# ---------------------------------------------------------------------------
