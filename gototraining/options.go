@@ -1,0 +1,241 @@
+package gototraining
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/time/rate"
+)
+
+// DefaultBaseURL is GoToTraining's production API.
+const DefaultBaseURL = "https://api.getgo.com/G2T/rest"
+
+// Option configures a Client. Options are checked by NewClient, which fails
+// with a descriptive error rather than building a client that cannot work.
+type Option func(*config) error
+
+// Limiter paces requests. *rate.Limiter from golang.org/x/time/rate satisfies
+// it; so can a limiter backed by a shared store, for many processes that
+// share one GoTo account's rate limit.
+type Limiter interface {
+	Wait(ctx context.Context) error
+}
+
+type config struct {
+	tokenSource   oauth2.TokenSource
+	staticToken   bool
+	baseURL       *url.URL
+	allowHTTP     bool
+	httpClient    *http.Client
+	userAgent     string
+	retry         RetryPolicy
+	limiter       Limiter
+	logger        *slog.Logger
+	reconcile     bool
+	sleep         func(context.Context, time.Duration) error // injected by tests
+	now           func() time.Time                           // injected by tests
+	sawBaseURL    string
+	sawTokenTwice bool
+}
+
+// WithAccessToken authenticates every request with a fixed OAuth access token.
+// GoTo's tokens live 60 minutes; long-running programs should use
+// WithTokenSource with a refreshing source instead.
+func WithAccessToken(token string) Option {
+	return func(c *config) error {
+		if strings.TrimSpace(token) == "" {
+			return errors.New("gototraining: WithAccessToken: the token is empty")
+		}
+		if c.tokenSource != nil {
+			c.sawTokenTwice = true
+		}
+		c.tokenSource = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token, TokenType: "Bearer"})
+		c.staticToken = true
+		return nil
+	}
+}
+
+// WithTokenSource authenticates every request with a token from ts, for
+// example the refreshing source of an oauth2.Config (see Endpoint). The
+// source is asked for a token on every attempt, so wrap it with
+// oauth2.ReuseTokenSource if it is expensive.
+func WithTokenSource(ts oauth2.TokenSource) Option {
+	return func(c *config) error {
+		if ts == nil {
+			return errors.New("gototraining: WithTokenSource: the token source is nil")
+		}
+		if c.tokenSource != nil {
+			c.sawTokenTwice = true
+		}
+		c.tokenSource = ts
+		c.staticToken = false
+		return nil
+	}
+}
+
+// WithBaseURL sets the API's base URL (default DefaultBaseURL). It must be
+// https, unless its host is a loopback address (a local fake server) or
+// WithInsecureHTTP is also given.
+func WithBaseURL(raw string) Option {
+	return func(c *config) error {
+		c.sawBaseURL = raw
+		u, err := url.Parse(raw)
+		if err != nil {
+			return fmt.Errorf("gototraining: WithBaseURL: %w", err)
+		}
+		switch {
+		case u.Scheme != "https" && u.Scheme != "http":
+			return fmt.Errorf("gototraining: WithBaseURL %q: the scheme must be https", raw)
+		case u.Host == "":
+			return fmt.Errorf("gototraining: WithBaseURL %q: no host", raw)
+		case u.User != nil:
+			return errors.New("gototraining: WithBaseURL: credentials in the URL are not allowed; use WithAccessToken")
+		case u.RawQuery != "" || u.Fragment != "":
+			return fmt.Errorf("gototraining: WithBaseURL %q: a query or fragment is not allowed", raw)
+		}
+		u.Path = strings.TrimSuffix(u.Path, "/")
+		u.RawPath = ""
+		c.baseURL = u
+		return nil
+	}
+}
+
+// WithInsecureHTTP allows a plain-http base URL on a non-loopback host. The
+// access token then crosses the network in clear text: use it only inside a
+// trusted network, for example towards a test server in a container.
+func WithInsecureHTTP() Option {
+	return func(c *config) error {
+		c.allowHTTP = true
+		return nil
+	}
+}
+
+// WithHTTPClient makes the client send through a copy of hc: its Transport,
+// Timeout and Jar are used; hc itself is never changed. Redirects are not
+// followed by API calls (see Recordings.DownloadURL).
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error {
+		if hc == nil {
+			return errors.New("gototraining: WithHTTPClient: the client is nil")
+		}
+		c.httpClient = hc
+		return nil
+	}
+}
+
+// WithUserAgent puts product (for example "lms-sync/1.4") in front of this
+// library's own User-Agent.
+func WithUserAgent(product string) Option {
+	return func(c *config) error {
+		if strings.ContainsAny(product, "\r\n") {
+			return errors.New("gototraining: WithUserAgent: line breaks are not allowed")
+		}
+		c.userAgent = strings.TrimSpace(product)
+		return nil
+	}
+}
+
+// WithRetry sets how failed calls are retried (see RetryPolicy).
+func WithRetry(p RetryPolicy) Option {
+	return func(c *config) error {
+		if err := p.validate(); err != nil {
+			return err
+		}
+		c.retry = p
+		return nil
+	}
+}
+
+// WithRateLimiter paces every attempt (retries included) through l.
+func WithRateLimiter(l Limiter) Option {
+	return func(c *config) error {
+		if l == nil {
+			return errors.New("gototraining: WithRateLimiter: the limiter is nil")
+		}
+		c.limiter = l
+		return nil
+	}
+}
+
+// WithRateLimit paces requests to perSecond on average, with bursts of up to
+// perSecond. GoTo's documented default limit is 10 requests per second per
+// API; one process that owns the account can use WithRateLimit(10).
+func WithRateLimit(perSecond int) Option {
+	return func(c *config) error {
+		if perSecond <= 0 {
+			return fmt.Errorf("gototraining: WithRateLimit(%d): the rate must be positive", perSecond)
+		}
+		c.limiter = rate.NewLimiter(rate.Limit(perSecond), perSecond)
+		return nil
+	}
+}
+
+// WithLogger logs one line per attempt (operation, method, path, status,
+// attempt, duration; at Debug, or Warn before a retry). The access token is
+// never logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		if l == nil {
+			return errors.New("gototraining: WithLogger: the logger is nil")
+		}
+		c.logger = l
+		return nil
+	}
+}
+
+// WithRegistrationReconciliation makes Registrants.Register look the
+// registrant up when the outcome of its call is unknown (the request may
+// have reached GoTo but no answer came back). Email addresses are unique
+// within a training, so a registrant with the same email proves the call
+// went through, and Register returns it instead of ErrOutcomeUnknown. If the
+// registrant is not there, Register returns ErrOutcomeUnknown as before:
+// GoTo's registrant cache may lag, so absence is not proof.
+func WithRegistrationReconciliation() Option {
+	return func(c *config) error {
+		c.reconcile = true
+		return nil
+	}
+}
+
+func (c *config) finish() error {
+	if c.sawTokenTwice {
+		return errors.New("gototraining: give one of WithAccessToken or WithTokenSource, not both")
+	}
+	if c.tokenSource == nil {
+		return errors.New("gototraining: no credentials: give WithAccessToken or WithTokenSource")
+	}
+	if c.baseURL == nil {
+		u, _ := url.Parse(DefaultBaseURL)
+		c.baseURL = u
+	}
+	if c.baseURL.Scheme == "http" && !c.allowHTTP && !isLoopback(c.baseURL.Hostname()) {
+		return fmt.Errorf("gototraining: WithBaseURL %q: plain http would send the token in clear text; use https, a loopback host, or WithInsecureHTTP", c.sawBaseURL)
+	}
+	if c.retry == (RetryPolicy{}) {
+		c.retry = DefaultRetryPolicy
+	}
+	if c.sleep == nil {
+		c.sleep = sleepContext
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	return nil
+}
+
+// isLoopback reports whether host is localhost or a loopback IP address.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,179 @@
+package gototraining
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"net/http"
+)
+
+// GoTo has no server paging: every list comes whole in one answer. All list
+// methods go through the pager below, which decodes the answer's array one
+// element at a time, so memory stays flat however long the list is, and so
+// that paging can be added here without changing any method's signature.
+
+// lister describes one list operation: how to send it, where the array is in
+// the answer, and how one element is decoded.
+type lister[W any, T any] struct {
+	op    *operation
+	send  func(context.Context) (*http.Response, error)
+	field string // "" when the answer is the array; else the object key holding it
+	conv  func(*W) T
+}
+
+// stream sends the call and hands each element to yield until it returns
+// false. Errors are either the call's or a *DecodeError.
+func (l lister[W, T]) stream(ctx context.Context, c *Client, yield func(T) bool) error {
+	resp, err := c.call(ctx, l.op, http.StatusOK, l.send)
+	if err != nil {
+		return err
+	}
+	defer drainAndClose(resp.Body)
+	dec := json.NewDecoder(resp.Body)
+	var w W
+	err = walkArray(dec, l.field, func() (bool, error) {
+		var zero W
+		w = zero // fresh slices and fields for each element
+		if err := dec.Decode(&w); err != nil {
+			return false, err
+		}
+		return yield(l.conv(&w)), nil
+	})
+	if err != nil {
+		return &DecodeError{StatusCode: resp.StatusCode, Operation: l.op.id, Err: err}
+	}
+	return nil
+}
+
+func (l lister[W, T]) list(ctx context.Context, c *Client) ([]T, error) {
+	var out []T
+	err := l.stream(ctx, c, func(t T) bool {
+		out = append(out, t)
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	if out == nil {
+		out = []T{}
+	}
+	return out, nil
+}
+
+// all is the lazy form: nothing is sent until the sequence is ranged over,
+// every range sends the call anew, and an error is yielded once, last.
+func (l lister[W, T]) all(ctx context.Context, c *Client) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		stopped := false
+		err := l.stream(ctx, c, func(t T) bool {
+			if !yield(t, nil) {
+				stopped = true
+				return false
+			}
+			return true
+		})
+		if err != nil && !stopped {
+			var zero T
+			yield(zero, err)
+		}
+	}
+}
+
+var errTrailingData = errors.New("unexpected data after the list")
+
+// walkArray positions dec on the elements of the answer's array and calls
+// next once per element; next decodes the element and reports whether to go
+// on. With field set, the answer is an object and the array is under that key;
+// other keys are skipped. An empty answer or null counts as an empty list,
+// since GoTo documents "the response will be empty" for some empty lists.
+func walkArray(dec *json.Decoder, field string, next func() (bool, error)) error {
+	tok, err := dec.Token()
+	if errors.Is(err, io.EOF) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if tok == nil {
+		return expectEOF(dec)
+	}
+	if field != "" {
+		if tok != json.Delim('{') {
+			return fmt.Errorf("expected a JSON object, got %v", tok)
+		}
+		found := false
+		for dec.More() {
+			key, err := dec.Token()
+			if err != nil {
+				return err
+			}
+			if key == field && !found {
+				found = true
+				if cont, err := walkElements(dec, next); err != nil || !cont {
+					return err
+				}
+				continue
+			}
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return err
+			}
+		}
+		if _, err := dec.Token(); err != nil { // the closing brace
+			return err
+		}
+		if !found {
+			return fmt.Errorf("the answer has no %q list", field)
+		}
+		return expectEOF(dec)
+	}
+	if tok != json.Delim('[') {
+		return fmt.Errorf("expected a JSON array, got %v", tok)
+	}
+	if cont, err := walkElementsOpened(dec, next); err != nil || !cont {
+		return err
+	}
+	return expectEOF(dec)
+}
+
+// walkElements reads an array value (opening bracket included) element by
+// element. It reports false when next asked to stop.
+func walkElements(dec *json.Decoder, next func() (bool, error)) (bool, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return false, err
+	}
+	if tok == nil {
+		return true, nil // "key": null, an empty list
+	}
+	if tok != json.Delim('[') {
+		return false, fmt.Errorf("expected a JSON array, got %v", tok)
+	}
+	return walkElementsOpened(dec, next)
+}
+
+func walkElementsOpened(dec *json.Decoder, next func() (bool, error)) (bool, error) {
+	for dec.More() {
+		cont, err := next()
+		if err != nil || !cont {
+			return false, err
+		}
+	}
+	if _, err := dec.Token(); err != nil { // the closing bracket
+		return false, err
+	}
+	return true, nil
+}
+
+func expectEOF(dec *json.Decoder) error {
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		if err != nil {
+			return err
+		}
+		return errTrailingData
+	}
+	return nil
+}

@@ -1,0 +1,96 @@
+package gototraining
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"iter"
+	"net/http"
+	"net/url"
+)
+
+func (s *RecordingsService) lister(training TrainingKey) lister[wireRecording, Recording] {
+	return lister[wireRecording, Recording]{
+		op: opGetRecordingsForTraining,
+		send: func(ctx context.Context) (*http.Response, error) {
+			return s.c.gen.GetRecordingsForTraining(ctx, int64(training))
+		},
+		field: "recordingList",
+		conv:  (*wireRecording).domain,
+	}
+}
+
+// List returns the online recordings of a training (empty when none).
+//
+//meta:operation getRecordingsForTraining
+func (s *RecordingsService) List(ctx context.Context, training TrainingKey) ([]Recording, error) {
+	if err := checkKey(opGetRecordingsForTraining, "trainingKey", training); err != nil {
+		return nil, err
+	}
+	return s.lister(training).list(ctx, s.c)
+}
+
+// All is List as a lazy sequence.
+//
+//meta:operation getRecordingsForTraining
+func (s *RecordingsService) All(ctx context.Context, training TrainingKey) iter.Seq2[Recording, error] {
+	if err := checkKey(opGetRecordingsForTraining, "trainingKey", training); err != nil {
+		return failed[Recording](err)
+	}
+	return s.lister(training).all(ctx, s.c)
+}
+
+// DownloadURL returns where the recording's file can be fetched: GoTo answers
+// with a redirect, which is read, not followed. The URL points at GoTo's
+// storage and may carry a short-lived credential of its own.
+//
+//meta:operation getRecordingDownloadById
+func (s *RecordingsService) DownloadURL(ctx context.Context, training TrainingKey, recording RecordingID) (*url.URL, error) {
+	op := opGetRecordingDownloadByID
+	if err := firstError(checkKey(op, "trainingKey", training), checkKey(op, "recordingId", recording)); err != nil {
+		return nil, err
+	}
+	resp, err := s.c.call(ctx, op, http.StatusFound, func(ctx context.Context) (*http.Response, error) {
+		return s.c.gen.GetRecordingDownloadById(ctx, int64(training), int64(recording))
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer drainAndClose(resp.Body)
+	if resp.StatusCode/100 != 3 {
+		return nil, &DecodeError{StatusCode: resp.StatusCode, Operation: op.id, Err: fmt.Errorf("expected a redirect to the file, got %s", resp.Status)}
+	}
+	loc, err := resp.Location()
+	if err != nil {
+		return nil, &DecodeError{StatusCode: resp.StatusCode, Operation: op.id, Err: fmt.Errorf("the redirect has no usable Location: %w", err)}
+	}
+	if loc.Scheme != "https" && !(loc.Scheme == "http" && (s.c.cfg.allowHTTP || isLoopback(loc.Hostname()))) {
+		return nil, &DecodeError{StatusCode: resp.StatusCode, Operation: op.id, Err: fmt.Errorf("the redirect points at a %q URL, not https", loc.Scheme)}
+	}
+	return loc, nil
+}
+
+// Download streams the recording's file. The caller must close it. The file
+// is fetched from GoTo's storage without the API's access token, through the
+// HTTP client given to WithHTTPClient (redirects followed as it decides).
+//
+//meta:operation getRecordingDownloadById
+func (s *RecordingsService) Download(ctx context.Context, training TrainingKey, recording RecordingID) (io.ReadCloser, error) {
+	loc, err := s.DownloadURL(ctx, training, recording)
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, loc.String(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("gototraining: getRecordingDownloadById: %w", err)
+	}
+	req.Header.Set("User-Agent", s.c.tr.ua)
+	resp, err := s.c.download.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, s.c.apiError(opGetRecordingDownloadByID, resp)
+	}
+	return resp.Body, nil
+}

@@ -1,0 +1,127 @@
+package gototraining
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// RetryPolicy says how calls that are safe to repeat are retried. Only reads,
+// PUTs, DELETEs and the read-only report POST are ever repeated; scheduling
+// a training and registering a learner are sent once, whatever happens,
+// because GoTo offers no idempotency key and a repeat would create a second
+// training or registration.
+//
+// Retried: network errors before an answer, 429, 502, 503 and 504. The wait
+// is Retry-After when the server sends one (as seconds or an HTTP date), and
+// otherwise exponential backoff with full jitter. Zero fields take the
+// values of DefaultRetryPolicy.
+type RetryPolicy struct {
+	// MaxAttempts is how many times a call is tried in all, the first
+	// included; 1 turns retries off.
+	MaxAttempts int
+	// MinBackoff is the backoff before the first retry; it doubles with each
+	// retry, and the actual wait is drawn at random below it (full jitter).
+	MinBackoff time.Duration
+	// MaxBackoff caps the doubling backoff.
+	MaxBackoff time.Duration
+	// MaxRetryAfter is the longest Retry-After the client waits for. A server
+	// that asks for more gets no retry: the call fails with an *APIError
+	// whose RetryAfter tells the caller when to come back.
+	MaxRetryAfter time.Duration
+}
+
+// DefaultRetryPolicy is used when no WithRetry option is given.
+var DefaultRetryPolicy = RetryPolicy{
+	MaxAttempts:   4,
+	MinBackoff:    250 * time.Millisecond,
+	MaxBackoff:    8 * time.Second,
+	MaxRetryAfter: 30 * time.Second,
+}
+
+// NoRetries is a policy that tries every call once.
+var NoRetries = RetryPolicy{MaxAttempts: 1}
+
+func (p *RetryPolicy) validate() error {
+	if p.MaxAttempts < 0 || p.MinBackoff < 0 || p.MaxBackoff < 0 || p.MaxRetryAfter < 0 {
+		return errors.New("gototraining: WithRetry: negative values are not allowed")
+	}
+	if p.MaxAttempts == 0 {
+		p.MaxAttempts = DefaultRetryPolicy.MaxAttempts
+	}
+	if p.MinBackoff == 0 {
+		p.MinBackoff = DefaultRetryPolicy.MinBackoff
+	}
+	if p.MaxBackoff == 0 {
+		p.MaxBackoff = max(DefaultRetryPolicy.MaxBackoff, p.MinBackoff)
+	}
+	if p.MaxRetryAfter == 0 {
+		p.MaxRetryAfter = DefaultRetryPolicy.MaxRetryAfter
+	}
+	if p.MinBackoff > p.MaxBackoff {
+		return errors.New("gototraining: WithRetry: MinBackoff is larger than MaxBackoff")
+	}
+	return nil
+}
+
+// backoff is the jittered wait before retry number n (1 for the first retry).
+func (p RetryPolicy) backoff(n int) time.Duration {
+	ceiling := p.MaxBackoff
+	if n < 32 {
+		if d := p.MinBackoff << (n - 1); d > 0 && d < ceiling {
+			ceiling = d
+		}
+	}
+	// Full jitter: spread concurrent clients apart after a shared failure.
+	return time.Duration(rand.Int64N(int64(ceiling)) + 1)
+}
+
+// retryableStatus are the answers that mean "not handled, try later".
+func retryableStatus(code int) bool {
+	switch code {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// parseRetryAfter reads Retry-After as delta seconds or an HTTP date. It
+// reports false when the header is absent or unreadable.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		if secs > int64(24*time.Hour/time.Second) {
+			secs = int64(24 * time.Hour / time.Second) // keep the Duration from overflowing
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+// sleepContext waits for d, or returns the context's error as soon as it is done.
+func sleepContext(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
