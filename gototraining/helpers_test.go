@@ -111,4 +111,3 @@ const trainingJSON = `{"trainingKey":"8178251407424893697","name":"Intro","descr
 "registrationSettings":{"disableConfirmationEmail":false,"disableWebRegistration":true},"trainingId":"264712031"}`
 
 func newDecoder(data []byte) *json.Decoder { return json.NewDecoder(bytes.NewReader(data)) }
-
