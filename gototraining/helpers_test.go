@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -111,3 +112,13 @@ const trainingJSON = `{"trainingKey":"8178251407424893697","name":"Intro","descr
 "registrationSettings":{"disableConfirmationEmail":false,"disableWebRegistration":true},"trainingId":"264712031"}`
 
 func newDecoder(data []byte) *json.Decoder { return json.NewDecoder(bytes.NewReader(data)) }
+
+func fakeResponse(status int, body []byte) *http.Response {
+	req, _ := http.NewRequest(http.MethodGet, "https://api.example.com/G2T/rest/x?q=1", nil)
+	return &http.Response{
+		StatusCode: status,
+		Header:     http.Header{"Content-Type": {"application/json"}},
+		Body:       io.NopCloser(bytes.NewReader(body)),
+		Request:    req,
+	}
+}

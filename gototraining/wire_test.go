@@ -1,0 +1,115 @@
+package gototraining
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestTrainingDecodesWhatRealResponsesSend: no trainingId, an empty time zone,
+// an unknown status and fields this client has never heard of.
+func TestTrainingDecodesWhatRealResponsesSend(t *testing.T) {
+	t.Parallel()
+	body := `{"trainingKey":8178251407424893697,"name":"Intro","timeZone":"","times":[{"startDate":"2026-03-26T15:00:00Z","endDate":"2026-03-26T23:00:00+0000"}],
+	"organizers":[{"organizerKey":8439885694023994630,"email":"c@example.com","givenName":"C","surname":"W","role":"presenter"}],
+	"registrationSettings":{"disableConfirmationEmail":true,"disableWebRegistration":false,"approval":"manual"},"newField":{"x":[1,2]}}`
+	srv, _ := serve(t, answer(200, "application/json", body))
+	c, _ := newClient(t, srv.URL)
+	got, err := c.Trainings.Get(t.Context(), orgKey, trainingKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2026, 3, 26, 15, 0, 0, 0, time.UTC)
+	want := Training{
+		Key:                  trainingKey,
+		Name:                 "Intro",
+		Times:                []TimeRange{{Start: start, End: start.Add(8 * time.Hour)}},
+		Organizers:           []Organizer{{Key: orgKey, Email: "c@example.com", GivenName: "C", Surname: "W"}},
+		RegistrationSettings: RegistrationSettings{DisableConfirmationEmail: true},
+	}
+	if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); diff != "" {
+		t.Errorf("training (-want +got):\n%s", diff)
+	}
+	if loc, err := got.Location(); err != nil || loc != time.UTC {
+		t.Errorf("Location of an empty time zone: %v, %v", loc, err)
+	}
+
+	srv2, _ := serve(t, answer(200, "application/json", `{"registrantKey":"1","email":"e@example.com","givenName":"E","surname":"F","status":"UNREGISTERED","registrationDate":"2026-03-07T22:48:19","joinUrl":"j","confirmationUrl":"c","extra":1}`))
+	c2, _ := newClient(t, srv2.URL)
+	r, err := c2.Registrants.Get(t.Context(), orgKey, trainingKey, regKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Status != "UNREGISTERED" || r.Status.Known() || !StatusApproved.Known() {
+		t.Errorf("status %q", r.Status)
+	}
+	if want := time.Date(2026, 3, 7, 22, 48, 19, 0, time.UTC); !r.RegistrationDate.Equal(want) {
+		t.Errorf("zone-less date %v, want %v as UTC", r.RegistrationDate, want)
+	}
+}
+
+func TestWireTime(t *testing.T) {
+	t.Parallel()
+	ok := map[string]time.Time{
+		`"2026-03-26T15:00:00Z"`:         time.Date(2026, 3, 26, 15, 0, 0, 0, time.UTC),
+		`"2026-03-26T17:00:00+02:00"`:    time.Date(2026, 3, 26, 15, 0, 0, 0, time.UTC),
+		`"2026-03-26T15:00:00.123+0000"`: time.Date(2026, 3, 26, 15, 0, 0, 123e6, time.UTC),
+		`"2026-03-26T15:00:00"`:          time.Date(2026, 3, 26, 15, 0, 0, 0, time.UTC),
+		`""`:                             {},
+	}
+	for in, want := range ok {
+		var got wireTime
+		if err := json.Unmarshal([]byte(in), &got); err != nil || !time.Time(got).Equal(want) {
+			t.Errorf("%s: got %v, %v; want %v", in, time.Time(got), err, want)
+		}
+	}
+	for _, bad := range []string{`1711465200`, `"yesterday"`, `"2026-13-01T00:00:00Z"`, `{}`} {
+		var got wireTime
+		if err := json.Unmarshal([]byte(bad), &got); err == nil {
+			t.Errorf("%s decoded to %v", bad, time.Time(got))
+		}
+	}
+}
+
+func FuzzTimeDecoding(f *testing.F) {
+	for _, s := range []string{`"2026-03-26T15:00:00Z"`, `"2026-03-26T15:00:00.1+0000"`, `""`, `null`, `"2026-03-26T15:00:00"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var w wireTime
+		if err := w.UnmarshalJSON(data); err != nil {
+			return
+		}
+		// Whatever decodes must survive the trip out to GoTo and back.
+		out := apiTime(time.Time(w))
+		if !out.Equal(time.Time(w).Truncate(time.Second)) && !time.Time(w).IsZero() {
+			t.Fatalf("%q: %v became %v", data, time.Time(w), out)
+		}
+	})
+}
+
+func FuzzErrorBody(f *testing.F) {
+	f.Add(403, []byte(`{"int_err_code":"InvalidToken","msg":"Invalid token passed"}`))
+	f.Add(404, []byte(`{"errorCode":"NotFound","description":"x","incident":"y"}`))
+	f.Add(500, []byte(`<html></html>`))
+	f.Add(429, []byte(``))
+	f.Fuzz(func(t *testing.T, status int, body []byte) {
+		c, err := NewClient(WithAccessToken(testToken))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp := fakeResponse(status, body)
+		err = c.apiError(opGetTraining, resp)
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != status || len(apiErr.Body) > keptErrorBody {
+			t.Fatalf("status %d body %q: %#v", status, body, err)
+		}
+		_ = err.Error()
+		for _, s := range sentinels {
+			_ = errors.Is(err, s)
+		}
+	})
+}
