@@ -193,7 +193,8 @@ func WithLogger(l *slog.Logger) Option {
 
 // WithRegistrationReconciliation makes Registrants.Register look the
 // registrant up when the outcome of its call is unknown (the request may
-// have reached GoTo but no answer came back). Email addresses are unique
+// have reached GoTo but no answer came back) or when GoTo's success answer
+// could not be read. Email addresses are unique
 // within a training, so a registrant with the same email proves the call
 // went through, and Register returns it instead of ErrOutcomeUnknown. If the
 // registrant is not there, Register returns ErrOutcomeUnknown as before:

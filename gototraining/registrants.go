@@ -65,17 +65,19 @@ func (s *RegistrantsService) Register(ctx context.Context, org OrganizerKey, tra
 	resp, err := s.c.call(ctx, op, http.StatusCreated, func(ctx context.Context) (*http.Response, error) {
 		return s.c.gen.RegisterForTraining(ctx, int64(org), int64(training), body)
 	})
-	if err != nil {
-		if s.c.cfg.reconcile && errors.Is(err, ErrOutcomeUnknown) {
-			return s.reconcile(ctx, org, training, req.Email, err)
+	if err == nil {
+		var w wireRegistration
+		if err = s.c.decode(op, resp, &w); err == nil {
+			return w.domain(), nil
 		}
-		return Registration{}, err
 	}
-	var w wireRegistration
-	if err := s.c.decode(op, resp, &w); err != nil {
-		return Registration{}, err
+	// An unknown outcome, or a success whose answer was lost in decoding:
+	// the registration may exist, and its email finds it.
+	var de *DecodeError
+	if s.c.cfg.reconcile && (errors.Is(err, ErrOutcomeUnknown) || errors.As(err, &de)) {
+		return s.reconcile(ctx, org, training, req.Email, err)
 	}
-	return w.domain(), nil
+	return Registration{}, err
 }
 
 // reconcile looks for the registrant whose registration had an unknown
