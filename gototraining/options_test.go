@@ -177,11 +177,11 @@ func TestRawSendsThroughThePolicyChain(t *testing.T) {
 func TestErrorTexts(t *testing.T) {
 	t.Parallel()
 	cases := map[error]string{
-		&ValidationError{Operation: "scheduleTraining", Field: "Times[0].End", Problem: "is missing"}: "gototraining: scheduleTraining: invalid Times[0].End: is missing",
-		&DecodeError{StatusCode: 200, Operation: "getTraining", Err: errors.New("eof")}:               "gototraining: getTraining: decoding the 200 answer: eof",
-		&outcomeUnknownError{op: "registerForTraining", err: context.DeadlineExceeded}:                "gototraining: registerForTraining: request may have reached GoTo, but no answer came back: context deadline exceeded",
+		&ValidationError{Operation: "scheduleTraining", Field: "Times[0].End", Problem: "is missing"}:                       "gototraining: scheduleTraining: invalid Times[0].End: is missing",
+		&DecodeError{StatusCode: 200, Operation: "getTraining", Err: errors.New("eof")}:                                     "gototraining: getTraining: decoding the 200 answer: eof",
+		&outcomeUnknownError{op: "registerForTraining", err: context.DeadlineExceeded}:                                      "gototraining: registerForTraining: request may have reached GoTo, but no answer came back: context deadline exceeded",
 		&APIError{StatusCode: 404, Operation: "getTraining", Method: "GET", URL: "u", ErrorCode: "NotFound", Incident: "i"}: "gototraining: getTraining GET u: 404 Not Found: NotFound (incident i)",
-		&APIError{StatusCode: 500, Operation: "x", Method: "GET", URL: "u"}:                          "gototraining: x GET u: 500 Internal Server Error",
+		&APIError{StatusCode: 500, Operation: "x", Method: "GET", URL: "u"}:                                                 "gototraining: x GET u: 500 Internal Server Error",
 	}
 	for err, want := range cases {
 		if got := err.Error(); got != want {
@@ -203,10 +203,10 @@ func TestAllKeyTypesMarshal(t *testing.T) {
 		}
 	}
 	var (
-		a AccountKey
-		r RegistrantKey
-		s SessionKey
-		c RecordingID
+		a  AccountKey
+		r  RegistrantKey
+		s  SessionKey
+		c  RecordingID
 		tk TrainingKey
 	)
 	for _, u := range []interface{ UnmarshalText([]byte) error }{&a, &r, &s, &c, &tk} {
