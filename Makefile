@@ -60,7 +60,8 @@ check-generate:
 	$(call start,$@)
 	$(GO) generate ./...
 	git diff --exit-code
-	status="$$(git status --porcelain)"; \
+	@echo 'git status --porcelain (must print nothing)'
+	@status="$$(git status --porcelain)"; \
 	if [ -n "$$status" ]; then \
 		printf '%s\n' "$$status"; \
 		echo 'check-generate: the tree is not clean after go generate (modified or untracked files above)' >&2; \
@@ -72,7 +73,8 @@ check-generate:
 ## lint: gofmt, go vet and golangci-lint (pinned, installed into .cache/bin).
 lint: $(GOLANGCI_LINT_STAMP)
 	$(call start,$@)
-	unformatted="$$(gofmt -l $(GOFMT_FILES) </dev/null)"; \
+	@echo 'gofmt -l (every Go file outside gen/)'
+	@unformatted="$$(gofmt -l $(GOFMT_FILES) </dev/null)"; \
 	if [ -n "$$unformatted" ]; then \
 		printf '%s\n' "$$unformatted"; \
 		echo 'lint: gofmt -w the files above' >&2; \
