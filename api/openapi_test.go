@@ -218,9 +218,14 @@ func TestNineteenDigitKeysInExamples(t *testing.T) {
 	if err := yaml.Unmarshal(api.OpenAPI, &doc); err != nil {
 		t.Fatal(err)
 	}
-	params := doc["components"].(map[string]any)["parameters"].(map[string]any)
+	components, _ := doc["components"].(map[string]any)
+	params, _ := components["parameters"].(map[string]any)
+	if len(params) == 0 {
+		t.Fatal("no components.parameters")
+	}
 	for name, p := range params {
-		ex, _ := p.(map[string]any)["example"].(string)
+		param, _ := p.(map[string]any)
+		ex, _ := param["example"].(string)
 		if len(ex) != 19 {
 			t.Errorf("parameter %s: example %q is not a 19-digit key", name, ex)
 		}

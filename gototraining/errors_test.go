@@ -17,10 +17,6 @@ var sentinels = []error{ErrBadRequest, ErrUnauthorized, ErrForbidden, ErrNotFoun
 
 func TestErrorMatrix(t *testing.T) {
 	t.Parallel()
-	type want struct {
-		sentinel error
-		fields   APIError // only the GoTo fields are compared
-	}
 	cases := []struct {
 		status    int
 		gotoBody  string
@@ -75,7 +71,7 @@ func TestErrorMatrix(t *testing.T) {
 					wantSentinel, wantFields = tc.sentinel, tc.gotoField
 				}
 				for _, s := range sentinels {
-					if got, want := errors.Is(err, s), s == wantSentinel; got != want {
+					if got, want := errors.Is(err, s), errors.Is(s, wantSentinel); got != want {
 						t.Errorf("errors.Is(err, %v) = %v, want %v", s, got, want)
 					}
 				}
@@ -162,7 +158,7 @@ func TestDecodeErrorKeepsTheStatus(t *testing.T) {
 	c, _ := newClient(t, srv.URL)
 	_, err := c.Trainings.Get(t.Context(), orgKey, trainingKey)
 	var de *DecodeError
-	if !errors.As(err, &de) || de.StatusCode != 200 || de.Operation != "getTraining" {
+	if !errors.As(err, &de) || de.StatusCode != http.StatusOK || de.Operation != "getTraining" {
 		t.Fatalf("got %#v", err)
 	}
 }

@@ -13,7 +13,9 @@ import (
 )
 
 // startFake starts the fake GoToTraining that the examples run against; with
-// a real account, use WithAccessToken and leave the base URL alone.
+// a real account, use WithAccessToken and leave the base URL alone. (The
+// examples close it at their end rather than with defer, since log.Fatal
+// would skip deferred calls anyway.)
 func startFake() (*gototrainingtest.Server, *gototraining.Client, gototraining.OrganizerKey) {
 	srv, err := gototrainingtest.Start()
 	if err != nil {
@@ -32,7 +34,6 @@ func startFake() (*gototrainingtest.Server, *gototraining.Client, gototraining.O
 // Schedule a training and register a learner.
 func Example() {
 	srv, c, org := startFake()
-	defer srv.Close()
 	ctx := context.Background()
 
 	start := time.Date(2026, 3, 26, 15, 0, 0, 0, time.UTC)
@@ -55,13 +56,13 @@ func Example() {
 		log.Fatal(err)
 	}
 	fmt.Println(t.Name, "in", t.TimeZone, "starts", t.Times[0].Start.Format(time.RFC3339))
+	srv.Close()
 	// Output: Intro to Go in Europe/Berlin starts 2026-03-26T15:00:00Z
 }
 
 // Range over registrants lazily; the answer is decoded one at a time.
 func ExampleRegistrantsService_All() {
 	srv, c, org := startFake()
-	defer srv.Close()
 	ctx := context.Background()
 	start := time.Date(2026, 3, 26, 15, 0, 0, 0, time.UTC)
 	key, err := c.Trainings.Schedule(ctx, org, gototraining.ScheduleTrainingRequest{
@@ -82,6 +83,7 @@ func ExampleRegistrantsService_All() {
 		}
 		fmt.Println(r.Email, r.Status)
 	}
+	srv.Close()
 	// Output:
 	// ada@example.com APPROVED
 	// alan@example.com APPROVED
@@ -91,7 +93,6 @@ func ExampleRegistrantsService_All() {
 // A second registration of the same email is a conflict.
 func ExampleErrConflict() {
 	srv, c, org := startFake()
-	defer srv.Close()
 	ctx := context.Background()
 	start := time.Date(2026, 3, 26, 15, 0, 0, 0, time.UTC)
 	key, err := c.Trainings.Schedule(ctx, org, gototraining.ScheduleTrainingRequest{
@@ -110,6 +111,7 @@ func ExampleErrConflict() {
 	if errors.Is(err, gototraining.ErrConflict) && errors.As(err, &apiErr) {
 		fmt.Println("already registered:", apiErr.StatusCode)
 	}
+	srv.Close()
 	// Output: already registered: 409
 }
 
@@ -135,7 +137,6 @@ func ExampleValidationError() {
 // never sees the API's access token.
 func ExampleRecordingsService_Download() {
 	srv, c, org := startFake()
-	defer srv.Close()
 	ctx := context.Background()
 	start := time.Date(2026, 3, 26, 15, 0, 0, 0, time.UTC)
 	key, err := c.Trainings.Schedule(ctx, org, gototraining.ScheduleTrainingRequest{
@@ -153,8 +154,9 @@ func ExampleRecordingsService_Download() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer body.Close()
 	data, err := io.ReadAll(body)
+	body.Close()
+	srv.Close()
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -17,10 +17,13 @@ import (
 )
 
 // newFake starts a fake GoToTraining and a client for it. The fake fails the
-// test on any request or answer that breaks the spec.
+// test on any request of the client, or answer of its own, that breaks the
+// spec (or is refused for its token).
 func newFake(t *testing.T, opts ...gototraining.Option) (*gototrainingtest.Server, *gototraining.Client, gototraining.OrganizerKey) {
 	t.Helper()
-	srv := gototrainingtest.NewServer(t)
+	srv := gototrainingtest.NewServer(t, gototrainingtest.WithRequestViolationHandler(func(err error) {
+		t.Errorf("the client sent a request that breaks the spec: %v", err)
+	}))
 	all := append([]gototraining.Option{
 		gototraining.WithBaseURL(srv.URL),
 		gototraining.WithAccessToken(srv.Token()),
@@ -430,12 +433,12 @@ func TestOrganizersOfTheAccount(t *testing.T) {
 	srv, c, org := newFake(t)
 	srv.AddOrganizer("a.ng@example.com", "Ada", "Ng")
 	account := gototraining.AccountKey(srv.AccountKey())
-	list, err := c.Organizers.List(t.Context(), account) //nolint:staticcheck // deprecated upstream, still supported
+	list, err := c.Organizers.List(t.Context(), account)
 	if err != nil || len(list) != 2 || list[0].Key != org {
 		t.Fatalf("List: %+v %v", list, err)
 	}
 	n := 0
-	for o, err := range c.Organizers.All(t.Context(), account) { //nolint:staticcheck // as above
+	for o, err := range c.Organizers.All(t.Context(), account) {
 		if err != nil || o.Email == "" {
 			t.Fatalf("All: %+v %v", o, err)
 		}
@@ -454,7 +457,7 @@ func TestAllRefusesBadKeysWithoutSending(t *testing.T) {
 	ctx := t.Context()
 	now := time.Now()
 	seqs := map[string]func(yield func(any, error) bool){
-		"Organizers.All":              adapt(c.Organizers.All(ctx, 0)), //nolint:staticcheck // deprecated upstream
+		"Organizers.All":              adapt(c.Organizers.All(ctx, 0)),
 		"Trainings.All":               adapt(c.Trainings.All(ctx, 0)),
 		"Registrants.All":             adapt(c.Registrants.All(ctx, org, 0)),
 		"Reports.AllSessions":         adapt(c.Reports.AllSessions(ctx, org, now, now.Add(-time.Hour))),

@@ -114,7 +114,7 @@ const trainingJSON = `{"trainingKey":"8178251407424893697","name":"Intro","descr
 func newDecoder(data []byte) *json.Decoder { return json.NewDecoder(bytes.NewReader(data)) }
 
 func fakeResponse(status int, body []byte) *http.Response {
-	req, _ := http.NewRequest(http.MethodGet, "https://api.example.com/G2T/rest/x?q=1", nil)
+	req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, "https://api.example.com/G2T/rest/x?q=1", nil)
 	return &http.Response{
 		StatusCode: status,
 		Header:     http.Header{"Content-Type": {"application/json"}},

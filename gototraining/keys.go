@@ -39,22 +39,24 @@ func (k SessionKey) String() string    { return strconv.FormatInt(int64(k), 10) 
 func (k RecordingID) String() string   { return strconv.FormatInt(int64(k), 10) }
 
 // MarshalText writes the key in decimal; encoding/json then writes a string.
-func (k AccountKey) MarshalText() ([]byte, error) { return appendKey(nil, int64(k)), nil }
+func (k AccountKey) MarshalText() ([]byte, error) { return strconv.AppendInt(nil, int64(k), 10), nil }
 
 // MarshalText writes the key in decimal; encoding/json then writes a string.
-func (k OrganizerKey) MarshalText() ([]byte, error) { return appendKey(nil, int64(k)), nil }
+func (k OrganizerKey) MarshalText() ([]byte, error) { return strconv.AppendInt(nil, int64(k), 10), nil }
 
 // MarshalText writes the key in decimal; encoding/json then writes a string.
-func (k TrainingKey) MarshalText() ([]byte, error) { return appendKey(nil, int64(k)), nil }
+func (k TrainingKey) MarshalText() ([]byte, error) { return strconv.AppendInt(nil, int64(k), 10), nil }
 
 // MarshalText writes the key in decimal; encoding/json then writes a string.
-func (k RegistrantKey) MarshalText() ([]byte, error) { return appendKey(nil, int64(k)), nil }
+func (k RegistrantKey) MarshalText() ([]byte, error) {
+	return strconv.AppendInt(nil, int64(k), 10), nil
+}
 
 // MarshalText writes the key in decimal; encoding/json then writes a string.
-func (k SessionKey) MarshalText() ([]byte, error) { return appendKey(nil, int64(k)), nil }
+func (k SessionKey) MarshalText() ([]byte, error) { return strconv.AppendInt(nil, int64(k), 10), nil }
 
 // MarshalText writes the key in decimal; encoding/json then writes a string.
-func (k RecordingID) MarshalText() ([]byte, error) { return appendKey(nil, int64(k)), nil }
+func (k RecordingID) MarshalText() ([]byte, error) { return strconv.AppendInt(nil, int64(k), 10), nil }
 
 // UnmarshalText parses a decimal key, as from a flag or a URL.
 func (k *AccountKey) UnmarshalText(b []byte) error { return parseKeyInto(k, b, false) }
@@ -91,8 +93,6 @@ func (k *SessionKey) UnmarshalJSON(b []byte) error { return parseKeyInto(k, b, t
 
 // UnmarshalJSON accepts the key as a JSON string or a JSON number.
 func (k *RecordingID) UnmarshalJSON(b []byte) error { return parseKeyInto(k, b, true) }
-
-func appendKey(dst []byte, k int64) []byte { return strconv.AppendInt(dst, k, 10) }
 
 // errKeySyntax is wrapped by every key decoding error.
 var errKeySyntax = errors.New("a key must be a decimal integer from 0 to 9223372036854775807")

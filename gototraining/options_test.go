@@ -41,7 +41,7 @@ type countingLimiter struct {
 	err error
 }
 
-func (l *countingLimiter) Wait(ctx context.Context) error {
+func (l *countingLimiter) Wait(context.Context) error {
 	l.n.Add(1)
 	return l.err
 }
@@ -158,7 +158,7 @@ func TestRawSendsThroughThePolicyChain(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = resp.Body.Close()
-	if resp.StatusCode != 200 || auth != "Bearer "+testToken || hits.n.Load() != 2 {
+	if resp.StatusCode != http.StatusOK || auth != "Bearer "+testToken || hits.n.Load() != 2 {
 		t.Errorf("status %d, auth %q, %d attempts", resp.StatusCode, auth, hits.n.Load())
 	}
 	// A raw POST is never retried: the client cannot know it is safe.

@@ -147,7 +147,7 @@ func TestCreatingCallsAreSentExactlyOnce(t *testing.T) {
 }
 
 // hangUp reads the request, then drops the connection without answering.
-func hangUp(w http.ResponseWriter, r *http.Request) {
+func hangUp(w http.ResponseWriter, _ *http.Request) {
 	conn, _, err := w.(http.Hijacker).Hijack()
 	if err != nil {
 		panic(err)
@@ -204,18 +204,21 @@ func TestCancelledContextStopsABackoffAtOnce(t *testing.T) {
 func TestParseRetryAfter(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
-	cases := map[string]time.Duration{
-		"0":   0,
-		"12":  12 * time.Second,
-		" 5 ": 5 * time.Second,
-		now.Add(90 * time.Second).Format(http.TimeFormat):  90 * time.Second,
-		now.Add(-90 * time.Second).Format(http.TimeFormat): 0,
-		"99999999999999": 24 * time.Hour,
+	cases := []struct {
+		in   string
+		want time.Duration
+	}{
+		{"0", 0},
+		{"12", 12 * time.Second},
+		{" 5 ", 5 * time.Second}, // white space around the value is tolerated
+		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second},
+		{now.Add(-90 * time.Second).Format(http.TimeFormat), 0},
+		{"99999999999999", 24 * time.Hour},
 	}
-	for in, want := range cases {
-		got, ok := parseRetryAfter(in, now)
-		if !ok || got != want {
-			t.Errorf("parseRetryAfter(%q) = %v, %v; want %v", in, got, ok, want)
+	for _, tc := range cases {
+		got, ok := parseRetryAfter(tc.in, now)
+		if !ok || got != tc.want {
+			t.Errorf("parseRetryAfter(%q) = %v, %v; want %v", tc.in, got, ok, tc.want)
 		}
 	}
 	for _, bad := range []string{"", "-1", "soon", "1.5"} {

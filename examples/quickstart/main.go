@@ -28,8 +28,9 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Stdout, os.Getenv); err != nil {
+	err := run(ctx, os.Stdout, os.Getenv)
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
@@ -44,7 +45,7 @@ func run(ctx context.Context, out io.Writer, getenv func(string) string) error {
 
 // lifeCycle runs the whole story against the in-process fake.
 func lifeCycle(ctx context.Context, out io.Writer) error {
-	fake, err := gototrainingtest.Start()
+	fake, err := gototrainingtest.Start() //nolint:contextcheck // the fake lives until Close, not per request
 	if err != nil {
 		return err
 	}
@@ -106,7 +107,7 @@ func lifeCycle(ctx context.Context, out io.Writer) error {
 	}
 	_, err = c.Registrants.Register(ctx, org, key, learners[0])
 	if !errors.Is(err, gototraining.ErrConflict) {
-		return fmt.Errorf("a duplicate registration answered %v, want a conflict", err)
+		return fmt.Errorf("a duplicate registration answered %w, want a conflict", err)
 	}
 	say("   %-18s -> errors.Is(err, gototraining.ErrConflict): %v", learners[0].Email, errors.Is(err, gototraining.ErrConflict))
 
