@@ -44,10 +44,10 @@ export DO_NOT_TRACK := 1
 start = @mkdir -p $(CACHE_DIR)/timing && date +%s > $(CACHE_DIR)/timing/$(1) && echo "==> $(1)"
 stop  = @echo "<== $(1) ok in $$(( $$(date +%s) - $$(cat $(CACHE_DIR)/timing/$(1)) ))s"
 
-.PHONY: check generate check-generate lint test npm-install spec contract golangci-lint
+.PHONY: check generate check-generate lint test npm-install spec contract golangci-lint readme fuzz soak bench
 
 ## check: everything CI runs, in this order.
-check: check-generate lint test spec contract
+check: check-generate lint test spec contract readme
 
 ## generate: regenerate gen/ from api/openapi.yaml.
 generate:
@@ -125,7 +125,9 @@ contract: npm-install
 	$(GO) test -race -count=1 -tags contract ./internal/contract/
 	$(call stop,$@)
 
-# ---------------------------------------------------------------------------
-# More targets (fuzz, soak, bench) go below this line. Add each to .PHONY,
-# and to `check` only if CI must run it.
-# ---------------------------------------------------------------------------
+## readme: run the README's curl session against cmd/gototraining-fake, as written.
+readme:
+	$(call start,$@)
+	bash scripts/readme-curl.sh
+	$(call stop,$@)
+
