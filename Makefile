@@ -131,3 +131,18 @@ readme:
 	bash scripts/readme-curl.sh
 	$(call stop,$@)
 
+## fuzz: run every fuzz target for FUZZTIME each (default 60s), one after another.
+FUZZTIME ?= 60s
+fuzz:
+	$(call start,$@)
+	FUZZTIME=$(FUZZTIME) bash scripts/fuzz.sh
+	$(call stop,$@)
+
+## soak: about 30 s of mixed calls with 5% injected faults against the fake;
+## every training and registration that succeeded must exist exactly once.
+## SOAK_DURATION=5m makes it longer. Not part of check.
+soak:
+	$(call start,$@)
+	$(GO) test -tags soak -run '^TestSoak$$' -count=1 -v ./gototraining/
+	$(call stop,$@)
+

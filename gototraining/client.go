@@ -147,10 +147,11 @@ func (c *Client) apiError(op *operation, resp *http.Response) error {
 		}
 		e.Incident = c.tr.redact(w.Incident)
 	}
-	if len(body) > keptErrorBody {
-		body = body[:keptErrorBody]
+	kept := c.tr.redact(string(body)) // before the cut, which could halve a token
+	if len(kept) > keptErrorBody {
+		kept = kept[:keptErrorBody]
 	}
-	e.Body = []byte(c.tr.redact(string(body)))
+	e.Body = []byte(kept)
 	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), c.cfg.now()); ok {
 		e.RetryAfter = d
 	}

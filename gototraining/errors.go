@@ -32,6 +32,8 @@ var (
 	// the connection broke after the request was written, the deadline passed
 	// while waiting, or a gateway answered 502 or 504. The training or
 	// registration may or may not exist; look it up before trying again.
+	// A *DecodeError of a creating call matches too: GoTo answered success,
+	// so it exists, but the answer with its key was cut off or unreadable.
 	ErrOutcomeUnknown = errors.New("gototraining: outcome unknown")
 )
 
@@ -150,6 +152,13 @@ func (e *DecodeError) Error() string {
 }
 
 func (e *DecodeError) Unwrap() error { return e.Err }
+
+// Is matches ErrOutcomeUnknown for the creating calls: the training or
+// registration was made, but its key is lost, and a caller who took the
+// error for a failure and tried again would make a second one.
+func (e *DecodeError) Is(target error) bool {
+	return target == ErrOutcomeUnknown && (e.Operation == opScheduleTraining.id || e.Operation == opRegisterForTraining.id)
+}
 
 // ValidationError is an input the client refused before sending anything.
 type ValidationError struct {

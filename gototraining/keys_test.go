@@ -1,8 +1,10 @@
 package gototraining
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -96,7 +98,26 @@ func FuzzKeyDecoding(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var k TrainingKey
 		if err := k.UnmarshalJSON(data); err != nil {
+			// Every failure is the typed one, and quotes the input briefly
+			// (40 bytes, escaped): a hostile answer must not fill a log line.
+			if !errors.Is(err, errKeySyntax) || len(err.Error()) > 400 {
+				t.Fatalf("%q: %v", data, err)
+			}
+			// What should decode does: 1 to 19 digits within int64, bare
+			// or quoted.
+			digits := bytes.TrimSuffix(bytes.TrimPrefix(data, []byte(`"`)), []byte(`"`))
+			if v, perr := strconv.ParseInt(string(digits), 10, 64); perr == nil && v >= 0 && len(digits) <= 19 &&
+				bytes.IndexFunc(digits, func(r rune) bool { return r < '0' || r > '9' }) < 0 &&
+				(len(digits) == len(data) || len(digits)+2 == len(data)) {
+				t.Fatalf("%q is a valid key, but: %v", data, err)
+			}
 			return
+		}
+		// What decodes encodes back to the same key, through JSON and text.
+		out, err := json.Marshal(k)
+		var again TrainingKey
+		if err != nil || json.Unmarshal(out, &again) != nil || again != k {
+			t.Fatalf("%q decoded to %d, which encodes to %s and decodes to %d", data, k, out, again)
 		}
 		if k < 0 {
 			t.Fatalf("%q decoded to negative %d", data, k)

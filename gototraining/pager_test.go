@@ -1,6 +1,8 @@
 package gototraining
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -204,6 +206,21 @@ func FuzzListDecoder(f *testing.F) {
 			// decoder that yields more than that invented elements.
 			if err == nil && n > len(data) {
 				t.Fatalf("%d elements from %d bytes", n, len(data))
+			}
+			if field != "" {
+				continue
+			}
+			// The stream agrees with decoding the whole answer at once,
+			// except that it takes an empty answer for an empty list.
+			var whole []wireRegistrant
+			wholeErr := json.Unmarshal(data, &whole)
+			switch {
+			case wholeErr == nil && err != nil:
+				t.Fatalf("json.Unmarshal reads %d registrants from %q; the stream fails: %v", len(whole), data, err)
+			case wholeErr == nil && n != len(whole):
+				t.Fatalf("json.Unmarshal reads %d registrants from %q; the stream %d", len(whole), data, n)
+			case wholeErr != nil && err == nil && len(bytes.TrimSpace(data)) > 0:
+				t.Fatalf("the stream reads %d registrants from %q; json.Unmarshal fails: %v", n, data, wholeErr)
 			}
 		}
 	})

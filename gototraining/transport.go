@@ -1,6 +1,7 @@
 package gototraining
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -167,6 +168,9 @@ func (t *transport) attempt(r *http.Request, op *operation, attempt int) (*http.
 	}
 	start := time.Now()
 	resp, err := t.base.RoundTrip(r)
+	if resp != nil && resp.Body != nil && resp.Body != http.NoBody {
+		resp.Body = &redactingBody{body: resp.Body, token: []byte(tok.AccessToken)}
+	}
 	if t.cfg.logger != nil {
 		t.log(ctx, slog.LevelDebug, "gototraining: request", op, r, resp, err, attempt, time.Since(start))
 	}
@@ -205,6 +209,57 @@ func (t *transport) redact(s string) string {
 	}
 	return s
 }
+
+// redactingBody replaces the access token in a response body as it is read.
+// A server or proxy that echoes the Authorization header would otherwise put
+// the token into what is decoded from the body, and from there into error
+// strings (a key or a date-time that does not parse is quoted) and logs.
+type redactingBody struct {
+	body  io.ReadCloser
+	token []byte
+	buf   []byte // buf[off:] was read from body and redacted, but not handed out
+	off   int
+	err   error // body's read error, once seen
+}
+
+var redactedToken = []byte("[REDACTED]")
+
+func (b *redactingBody) Read(p []byte) (int, error) {
+	for {
+		// All but a tail that may be the start of a token can go out; once
+		// the body has ended, the tail too.
+		pending := b.buf[b.off:]
+		ready := len(pending)
+		if b.err == nil {
+			ready -= len(b.token) - 1
+		}
+		if ready > 0 || len(p) == 0 {
+			n := copy(p, pending[:max(ready, 0)])
+			b.off += n
+			return n, nil
+		}
+		if b.err != nil {
+			return 0, b.err
+		}
+		// Move the tail to the front, and read after it.
+		n := len(pending)
+		if room := min(max(len(p), 4<<10), 64<<10); cap(b.buf) < n+room {
+			buf := make([]byte, n, n+room)
+			copy(buf, pending)
+			b.buf = buf
+		} else {
+			b.buf = b.buf[:copy(b.buf[:n], pending)]
+		}
+		b.off = 0
+		m, err := b.body.Read(b.buf[n:cap(b.buf)])
+		b.buf, b.err = b.buf[:n+m], err
+		if m > 0 && bytes.Contains(b.buf, b.token) {
+			b.buf = bytes.ReplaceAll(b.buf, b.token, redactedToken)
+		}
+	}
+}
+
+func (b *redactingBody) Close() error { return b.body.Close() }
 
 // drainAndClose reads a little of what is left of a body, so the connection
 // can be reused, and closes it. A body larger than that is cut off with the

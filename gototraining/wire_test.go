@@ -1,8 +1,10 @@
 package gototraining
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,6 +83,11 @@ func FuzzTimeDecoding(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var w wireTime
 		if err := w.UnmarshalJSON(data); err != nil {
+			// A hostile answer must not fill a log line: the input is
+			// quoted, 40 bytes of it at most, escaped.
+			if len(err.Error()) > 400 {
+				t.Fatalf("%q: an error of %d bytes", data, len(err.Error()))
+			}
 			return
 		}
 		// Whatever decodes must survive the trip out to GoTo and back.
@@ -88,28 +95,62 @@ func FuzzTimeDecoding(f *testing.F) {
 		if !out.Equal(time.Time(w).Truncate(time.Second)) && !time.Time(w).IsZero() {
 			t.Fatalf("%q: %v became %v", data, time.Time(w), out)
 		}
+		// And what this client writes, it reads back as the same instant.
+		if tm := time.Time(w); !tm.IsZero() && tm.Year() >= 0 && tm.Year() <= 9999 {
+			text, err := json.Marshal(tm)
+			var back wireTime
+			if err != nil || back.UnmarshalJSON(text) != nil || !time.Time(back).Equal(tm) {
+				t.Fatalf("%q: %v written as %s reads back as %v", data, tm, text, time.Time(back))
+			}
+		}
 	})
 }
 
+// FuzzErrorBody feeds error answers to apiError. The body is pad bytes of
+// "x" and then body, so that inputs stay small while bodies reach past what
+// the error keeps. tokenAt, when it is not 0xFFFF, puts the access token
+// into the body at that offset (or at its end), as a server that echoes the
+// Authorization header would: no piece of it may come out in the error.
 func FuzzErrorBody(f *testing.F) {
-	f.Add(403, []byte(`{"int_err_code":"InvalidToken","msg":"Invalid token passed"}`))
-	f.Add(404, []byte(`{"errorCode":"NotFound","description":"x","incident":"y"}`))
-	f.Add(500, []byte(`<html></html>`))
-	f.Add(429, []byte(``))
-	f.Fuzz(func(t *testing.T, status int, body []byte) {
+	none := uint16(0xFFFF)
+	f.Add(403, []byte(`{"int_err_code":"InvalidToken","msg":"Invalid token passed"}`), "", uint16(0), none)
+	f.Add(404, []byte(`{"errorCode":"NotFound","description":"x","incident":"y"}`), "", uint16(0), none)
+	f.Add(500, []byte(`<html></html>`), "", uint16(0), none)
+	f.Add(429, []byte(``), "120", uint16(0), none)
+	f.Add(503, []byte(`{"errorCode":"E","description":"token: "}`), "Wed, 21 Oct 2015 07:28:00 GMT", uint16(0), uint16(32))
+	// The token across the 8 KiB the error keeps of its body.
+	f.Add(500, []byte(`</pre>`), "", uint16(keptErrorBody-20), uint16(keptErrorBody-20))
+	f.Fuzz(func(t *testing.T, status int, body []byte, retryAfter string, pad, tokenAt uint16) {
+		body = append(bytes.Repeat([]byte("x"), int(pad)), body...)
 		c, err := NewClient(WithAccessToken(testToken))
 		if err != nil {
 			t.Fatal(err)
 		}
+		tok := testToken
+		c.tr.token.Store(&tok) // as after a request was sent
+		if tokenAt != 0xFFFF {
+			at := min(int(tokenAt), len(body))
+			body = append(append(append([]byte(nil), body[:at]...), testToken...), body[at:]...)
+		}
 		resp := fakeResponse(status, body)
+		resp.Header.Set("Retry-After", retryAfter)
 		err = c.apiError(opGetTraining, resp)
 		var apiErr *APIError
 		if !errors.As(err, &apiErr) || apiErr.StatusCode != status || len(apiErr.Body) > keptErrorBody {
 			t.Fatalf("status %d body %q: %#v", status, body, err)
 		}
-		_ = err.Error()
+		if apiErr.RetryAfter < 0 || apiErr.RetryAfter > 24*time.Hour {
+			t.Fatalf("Retry-After %q gave %v", retryAfter, apiErr.RetryAfter)
+		}
 		for _, s := range sentinels {
 			_ = errors.Is(err, s)
+		}
+		for _, text := range []string{err.Error(), string(apiErr.Body), apiErr.Code(), apiErr.Message(), apiErr.Incident} {
+			for i := 0; i+12 <= len(testToken); i++ {
+				if j := strings.Index(text, testToken[i:i+12]); j >= 0 {
+					t.Fatalf("%q of the token came out: ...%q", testToken[i:i+12], text[max(j-40, 0):])
+				}
+			}
 		}
 	})
 }

@@ -46,7 +46,9 @@ func (f *Fake) serveStorage(w http.ResponseWriter, r *http.Request, path string)
 
 func (f *Fake) storageResponse(r *http.Request, path string) response {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		return errorResponse(http.StatusMethodNotAllowed, errorOut{ErrorCode: "MethodNotAllowed", Message: "only GET and HEAD"})
+		resp := errorResponse(http.StatusMethodNotAllowed, errorOut{ErrorCode: "MethodNotAllowed", Message: "only GET and HEAD"})
+		resp.header.Set("Allow", "GET, HEAD") // a 405 must say what is allowed (RFC 9110, 15.5.6)
+		return resp
 	}
 	idText, ok := strings.CutPrefix(path, "/recordings/")
 	id, err := strconv.ParseInt(idText, 10, 64)
