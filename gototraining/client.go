@@ -95,7 +95,8 @@ func NewClient(opts ...Option) (*Client, error) {
 // Raw returns the generated low-level client, sending through this client's
 // authentication, rate limit and retries. It is an escape hatch for what
 // this package does not cover; its types are gen's and may change when the
-// spec does. Requests without a body that are not POSTs are retried.
+// spec does. GETs, PUTs and DELETEs sent through it are retried as the
+// RetryPolicy says; POSTs never are.
 func (c *Client) Raw() *gen.Client { return c.gen }
 
 // BaseURL is the API base URL the client sends to.
@@ -121,8 +122,10 @@ func (c *Client) call(ctx context.Context, op *operation, want int, send func(co
 	if err != nil {
 		return nil, err
 	}
-	// Another success code than documented is accepted: the body decides.
-	if resp.StatusCode == want || (want/100 == 2 && resp.StatusCode/100 == 2) {
+	// Another code of the same class than documented is accepted (any 2xx
+	// for a success, any redirect for the recording download): the body or
+	// the Location header decides.
+	if resp.StatusCode == want || (want/100 == resp.StatusCode/100 && (want/100 == 2 || want/100 == 3)) {
 		return resp, nil
 	}
 	return nil, c.apiError(op, resp)
@@ -175,18 +178,27 @@ const maxObjectBody = 16 << 20
 
 // decode reads a single JSON value answer into v and closes the body.
 func (c *Client) decode(op *operation, resp *http.Response, v any) error {
+	data, err := c.read(op, resp)
+	if err != nil {
+		return err
+	}
+	if err := decodeJSON(data, v); err != nil {
+		return &DecodeError{StatusCode: resp.StatusCode, Operation: op.id, Err: err}
+	}
+	return nil
+}
+
+// read reads a single-value answer, at most maxObjectBody, and closes it.
+func (c *Client) read(op *operation, resp *http.Response) ([]byte, error) {
 	defer drainAndClose(resp.Body)
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxObjectBody+1))
 	if err == nil && len(data) > maxObjectBody {
 		err = fmt.Errorf("the answer is larger than %d bytes", maxObjectBody)
 	}
-	if err == nil {
-		err = decodeJSON(data, v)
-	}
 	if err != nil {
-		return &DecodeError{StatusCode: resp.StatusCode, Operation: op.id, Err: err}
+		return nil, &DecodeError{StatusCode: resp.StatusCode, Operation: op.id, Err: err}
 	}
-	return nil
+	return data, nil
 }
 
 // noContent finishes a call whose answer has no body of interest.

@@ -59,7 +59,7 @@ func TestErrorMatrix(t *testing.T) {
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
 				srv, _ := serve(t, answer(tc.status, b.contentType, b.body(tc.gotoBody), "Retry-After", "7"))
-				c, _ := newClient(t, srv.URL, WithRetry(NoRetries))
+				c, _ := newClient(t, srv.URL, WithRetry(NoRetries()))
 				_, err := c.Trainings.Get(t.Context(), orgKey, trainingKey)
 				var apiErr *APIError
 				if !errors.As(err, &apiErr) {
@@ -114,7 +114,7 @@ func TestErrorBodyIsCapped(t *testing.T) {
 	t.Parallel()
 	huge := `{"errorCode":"X","description":"` + strings.Repeat("a", 3<<20) + `"}`
 	srv, _ := serve(t, answer(500, "application/json", huge))
-	c, _ := newClient(t, srv.URL, WithRetry(NoRetries))
+	c, _ := newClient(t, srv.URL, WithRetry(NoRetries()))
 	_, err := c.Trainings.Get(t.Context(), orgKey, trainingKey)
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) {
@@ -147,8 +147,8 @@ func TestTransportAndContextErrorsPassThrough(t *testing.T) {
 	if err == nil || strings.Contains(err.Error(), testToken) {
 		t.Errorf("closed server: got %v", err)
 	}
-	if got := len(s.all()); got != DefaultRetryPolicy.MaxAttempts-1 {
-		t.Errorf("closed server: %d backoffs, want %d", got, DefaultRetryPolicy.MaxAttempts-1)
+	if got := len(s.all()); got != DefaultRetryPolicy().MaxAttempts-1 {
+		t.Errorf("closed server: %d backoffs, want %d", got, DefaultRetryPolicy().MaxAttempts-1)
 	}
 }
 

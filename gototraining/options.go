@@ -165,15 +165,17 @@ func WithRateLimiter(l Limiter) Option {
 	}
 }
 
-// WithRateLimit paces requests to perSecond on average, with bursts of up to
-// perSecond. GoTo's documented default limit is 10 requests per second per
-// API; one process that owns the account can use WithRateLimit(10).
+// WithRateLimit paces requests evenly, one every 1/perSecond seconds, with no
+// bursts: GoTo counts requests per second, and a burst at the end of one
+// second followed by one at the start of the next would break its limit.
+// GoTo's documented default limit is 10 requests per second per API; one
+// process that owns the account can use WithRateLimit(10).
 func WithRateLimit(perSecond int) Option {
 	return func(c *config) error {
 		if perSecond <= 0 {
 			return fmt.Errorf("gototraining: WithRateLimit(%d): the rate must be positive", perSecond)
 		}
-		c.limiter = rate.NewLimiter(rate.Limit(perSecond), perSecond)
+		c.limiter = rate.NewLimiter(rate.Limit(perSecond), 1)
 		return nil
 	}
 }
@@ -221,7 +223,7 @@ func (c *config) finish() error {
 		return fmt.Errorf("gototraining: WithBaseURL %q: plain http would send the token in clear text; use https, a loopback host, or WithInsecureHTTP", c.sawBaseURL)
 	}
 	if c.retry == (RetryPolicy{}) {
-		c.retry = DefaultRetryPolicy
+		c.retry = DefaultRetryPolicy()
 	}
 	if c.sleep == nil {
 		c.sleep = sleepContext

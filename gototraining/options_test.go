@@ -58,7 +58,7 @@ func TestRateLimiterPacesEveryAttempt(t *testing.T) {
 		t.Errorf("limiter waited %d times for %d attempts", l.n.Load(), hits.n.Load())
 	}
 	refusing := &countingLimiter{err: errors.New("limiter closed")}
-	c2, _ := newClient(t, srv.URL, WithRateLimiter(refusing), WithRetry(NoRetries))
+	c2, _ := newClient(t, srv.URL, WithRateLimiter(refusing), WithRetry(NoRetries()))
 	if _, err := c2.Trainings.Schedule(t.Context(), orgKey, validSchedule()); err == nil || !strings.Contains(err.Error(), "limiter closed") {
 		t.Errorf("limiter error: %v", err)
 	}

@@ -41,7 +41,7 @@ func (s *RecordingsService) All(ctx context.Context, training TrainingKey) iter.
 }
 
 // DownloadURL returns where the recording's file can be fetched: GoTo answers
-// with a redirect, which is read, not followed. The URL points at GoTo's
+// with a redirect (302, or any other 3xx), which is read, not followed. The URL points at GoTo's
 // storage and may carry a short-lived credential of its own.
 //
 //meta:operation getRecordingDownloadById
@@ -57,9 +57,6 @@ func (s *RecordingsService) DownloadURL(ctx context.Context, training TrainingKe
 		return nil, err
 	}
 	defer drainAndClose(resp.Body)
-	if resp.StatusCode/100 != 3 {
-		return nil, &DecodeError{StatusCode: resp.StatusCode, Operation: op.id, Err: fmt.Errorf("expected a redirect to the file, got %s", resp.Status)}
-	}
 	loc, err := resp.Location()
 	if err != nil {
 		return nil, &DecodeError{StatusCode: resp.StatusCode, Operation: op.id, Err: fmt.Errorf("the redirect has no usable Location: %w", err)}

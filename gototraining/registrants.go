@@ -67,7 +67,11 @@ func (s *RegistrantsService) Register(ctx context.Context, org OrganizerKey, tra
 	})
 	if err == nil {
 		var w wireRegistration
-		if err = s.c.decode(op, resp, &w); err == nil {
+		if err = s.c.decode(op, resp, &w); err == nil && w.RegistrantKey <= 0 {
+			// Registered, but the answer lost the key: as good as unreadable.
+			err = &DecodeError{StatusCode: resp.StatusCode, Operation: op.id, Err: errors.New("the answer has no registrantKey")}
+		}
+		if err == nil {
 			return w.domain(), nil
 		}
 	}

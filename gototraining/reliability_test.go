@@ -945,7 +945,7 @@ func TestBodyReadsAreBounded(t *testing.T) {
 			body := &generatedBody{prefix: `{"name":"`, size: fiftyMB}
 			c, err := gototraining.NewClient(gototraining.WithAccessToken(secretToken),
 				gototraining.WithHTTPClient(&http.Client{Transport: bodyTransport{tc.status, body}}),
-				gototraining.WithRetry(gototraining.NoRetries))
+				gototraining.WithRetry(gototraining.NoRetries()))
 			if err != nil {
 				t.Fatal(err)
 			}

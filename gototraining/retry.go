@@ -35,32 +35,37 @@ type RetryPolicy struct {
 	MaxRetryAfter time.Duration
 }
 
-// DefaultRetryPolicy is used when no WithRetry option is given.
-var DefaultRetryPolicy = RetryPolicy{
-	MaxAttempts:   4,
-	MinBackoff:    250 * time.Millisecond,
-	MaxBackoff:    8 * time.Second,
-	MaxRetryAfter: 30 * time.Second,
+// DefaultRetryPolicy is the policy used when no WithRetry option is given:
+// 4 attempts, backoff from 250 ms doubling up to 8 s, Retry-After honoured
+// up to 30 s. It is a function so that no caller can change it for all.
+func DefaultRetryPolicy() RetryPolicy {
+	return RetryPolicy{
+		MaxAttempts:   4,
+		MinBackoff:    250 * time.Millisecond,
+		MaxBackoff:    8 * time.Second,
+		MaxRetryAfter: 30 * time.Second,
+	}
 }
 
-// NoRetries is a policy that tries every call once.
-var NoRetries = RetryPolicy{MaxAttempts: 1}
+// NoRetries is a policy that tries every call once: WithRetry(NoRetries()).
+func NoRetries() RetryPolicy { return RetryPolicy{MaxAttempts: 1} }
 
 func (p *RetryPolicy) validate() error {
 	if p.MaxAttempts < 0 || p.MinBackoff < 0 || p.MaxBackoff < 0 || p.MaxRetryAfter < 0 {
 		return errors.New("gototraining: WithRetry: negative values are not allowed")
 	}
+	defaults := DefaultRetryPolicy()
 	if p.MaxAttempts == 0 {
-		p.MaxAttempts = DefaultRetryPolicy.MaxAttempts
+		p.MaxAttempts = defaults.MaxAttempts
 	}
 	if p.MinBackoff == 0 {
-		p.MinBackoff = DefaultRetryPolicy.MinBackoff
+		p.MinBackoff = defaults.MinBackoff
 	}
 	if p.MaxBackoff == 0 {
-		p.MaxBackoff = max(DefaultRetryPolicy.MaxBackoff, p.MinBackoff)
+		p.MaxBackoff = max(defaults.MaxBackoff, p.MinBackoff)
 	}
 	if p.MaxRetryAfter == 0 {
-		p.MaxRetryAfter = DefaultRetryPolicy.MaxRetryAfter
+		p.MaxRetryAfter = defaults.MaxRetryAfter
 	}
 	if p.MinBackoff > p.MaxBackoff {
 		return errors.New("gototraining: WithRetry: MinBackoff is larger than MaxBackoff")

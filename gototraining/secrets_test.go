@@ -195,7 +195,7 @@ func TestEchoedTokenIsRedacted(t *testing.T) {
 		srv := httptest.NewServer(h)
 		t.Cleanup(srv.Close)
 		c, err := gototraining.NewClient(gototraining.WithBaseURL(srv.URL), gototraining.WithAccessToken(secretToken),
-			gototraining.WithRetry(gototraining.NoRetries), gototraining.WithLogger(sink.logger(name)))
+			gototraining.WithRetry(gototraining.NoRetries()), gototraining.WithLogger(sink.logger(name)))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,8 +2,12 @@ package gototraining
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"iter"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/gototraining-go/gototraining/gen"
 )
@@ -213,7 +217,7 @@ func (s *TrainingsService) ManageURL(ctx context.Context, org OrganizerKey, trai
 	if err := checkOrgTraining(op, org, training); err != nil {
 		return "", err
 	}
-	return s.c.getString(ctx, op, func(ctx context.Context) (*http.Response, error) {
+	return s.c.getURL(ctx, op, func(ctx context.Context) (*http.Response, error) {
 		return s.c.gen.GetManageTrainingURL(ctx, int64(org), int64(training))
 	})
 }
@@ -226,7 +230,7 @@ func (s *TrainingsService) StartURL(ctx context.Context, org OrganizerKey, train
 	if err := checkOrgTraining(op, org, training); err != nil {
 		return "", err
 	}
-	return s.c.getString(ctx, op, func(ctx context.Context) (*http.Response, error) {
+	return s.c.getURL(ctx, op, func(ctx context.Context) (*http.Response, error) {
 		return s.c.gen.GetStartUrl(ctx, int64(org), int64(training))
 	})
 }
@@ -267,15 +271,29 @@ func (c *Client) send(ctx context.Context, op *operation, send func(context.Cont
 	return nil
 }
 
-// getString runs a call whose answer is a JSON string.
-func (c *Client) getString(ctx context.Context, op *operation, send func(context.Context) (*http.Response, error)) (string, error) {
+// getURL runs a call whose answer is a URL. The spec says a JSON string,
+// but GoTo's documents never said whether the body is quoted, so an
+// unquoted absolute URL is taken as it is.
+func (c *Client) getURL(ctx context.Context, op *operation, send func(context.Context) (*http.Response, error)) (string, error) {
 	resp, err := c.call(ctx, op, http.StatusOK, send)
 	if err != nil {
 		return "", err
 	}
-	var s string
-	if err := c.decode(op, resp, &s); err != nil {
+	data, err := c.read(op, resp)
+	if err != nil {
 		return "", err
+	}
+	var s string
+	if text := strings.TrimSpace(string(data)); !strings.HasPrefix(text, `"`) {
+		if u, perr := url.Parse(text); perr == nil && u.IsAbs() && u.Host != "" {
+			return text, nil
+		}
+		err = fmt.Errorf("the answer %s is neither a JSON string nor a URL", quoteShort(data))
+	} else {
+		err = json.Unmarshal(data, &s)
+	}
+	if err != nil {
+		return "", &DecodeError{StatusCode: resp.StatusCode, Operation: op.id, Err: err}
 	}
 	return s, nil
 }

@@ -48,11 +48,21 @@ func checkTimes(op *operation, field string, times []TimeRange) error {
 			return invalid(op, fmt.Sprintf("%s[%d].Start", field, i), "is missing")
 		case r.End.IsZero():
 			return invalid(op, fmt.Sprintf("%s[%d].End", field, i), "is missing")
+		case outOfRange(r.Start):
+			return invalid(op, fmt.Sprintf("%s[%d].Start", field, i), "is outside the years 1 to 9999")
+		case outOfRange(r.End):
+			return invalid(op, fmt.Sprintf("%s[%d].End", field, i), "is outside the years 1 to 9999")
 		case !apiTime(r.End).After(apiTime(r.Start)):
 			return invalid(op, fmt.Sprintf("%s[%d].End", field, i), fmt.Sprintf("%s is not after the start %s", r.End.Format(time.RFC3339), r.Start.Format(time.RFC3339)))
 		}
 	}
 	return nil
+}
+
+// outOfRange reports times that RFC 3339, and so the API, cannot carry.
+func outOfRange(t time.Time) bool {
+	y := t.UTC().Year()
+	return y < 1 || y > 9999
 }
 
 func checkRange(op *operation, from, to time.Time) error {
@@ -61,6 +71,10 @@ func checkRange(op *operation, from, to time.Time) error {
 		return invalid(op, "from", "is missing")
 	case to.IsZero():
 		return invalid(op, "to", "is missing")
+	case outOfRange(from):
+		return invalid(op, "from", "is outside the years 1 to 9999")
+	case outOfRange(to):
+		return invalid(op, "to", "is outside the years 1 to 9999")
 	case to.Before(from):
 		return invalid(op, "to", fmt.Sprintf("%s is before from %s", to.Format(time.RFC3339), from.Format(time.RFC3339)))
 	}
