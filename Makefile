@@ -146,3 +146,24 @@ soak:
 	$(GO) test -tags soak -run '^TestSoak$$' -count=1 -v ./gototraining/
 	$(call stop,$@)
 
+## bench: the benchmarks of docs/BENCHMARKS.md: BENCH_COUNT full passes
+## (default 6, as -count=6 but interleaved, so that a change in the machine's
+## load hits every sub-benchmark alike), summarized by benchstat. benchstat is
+## pinned here, not in go.mod, and installed into .cache/bin. 4 to 6 minutes
+## on 2 cores; the raw results stay in .cache/bench/bench.txt.
+BENCH_COUNT ?= 6
+BENCHSTAT_VERSION := v0.0.0-20260908200009-22c9c6c9d4da
+BENCHSTAT := $(TOOLS_BIN)/benchstat
+BENCH_DIR := $(CACHE_DIR)/bench
+bench:
+	$(call start,$@)
+	mkdir -p $(TOOLS_BIN) $(BENCH_DIR)
+	GOBIN=$(TOOLS_BIN) $(GO) install golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION)
+	$(GO) test -c -o $(BENCH_DIR)/gototraining.test ./gototraining
+	rm -f $(BENCH_DIR)/bench.txt
+	for i in $$(seq $(BENCH_COUNT)); do \
+		$(BENCH_DIR)/gototraining.test -test.run '^$$' -test.bench . -test.benchmem | tee -a $(BENCH_DIR)/bench.txt; \
+	done
+	$(BENCHSTAT) $(BENCH_DIR)/bench.txt
+	$(call stop,$@)
+

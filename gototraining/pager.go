@@ -25,14 +25,18 @@ type lister[W any, T any] struct {
 }
 
 // stream sends the call and hands each element to yield until it returns
-// false. Errors are either the call's or a *DecodeError.
-func (l lister[W, T]) stream(ctx context.Context, c *Client, yield func(T) bool) error {
+// false. Errors are either the call's or a *DecodeError. When size is not
+// nil, it is set to measure the answer, for List to size its slice by.
+func (l lister[W, T]) stream(ctx context.Context, c *Client, size *listSize, yield func(T) bool) error {
 	resp, err := c.call(ctx, l.op, http.StatusOK, l.send)
 	if err != nil {
 		return err
 	}
 	defer drainAndClose(resp.Body)
 	dec := json.NewDecoder(resp.Body)
+	if size != nil {
+		*size = listSize{length: resp.ContentLength, read: dec.InputOffset}
+	}
 	var w W
 	err = walkArray(dec, l.field, func() (bool, error) {
 		var zero W
@@ -50,7 +54,17 @@ func (l lister[W, T]) stream(ctx context.Context, c *Client, yield func(T) bool)
 
 func (l lister[W, T]) list(ctx context.Context, c *Client) ([]T, error) {
 	var out []T
-	err := l.stream(ctx, c, func(t T) bool {
+	var size listSize
+	err := l.stream(ctx, c, &size, func(t T) bool {
+		if len(out) == cap(out) {
+			if more := size.grow(len(out)); more > 0 {
+				// make and copy: slices.Grow would round the capacity
+				// up by append's rule, past the estimate.
+				grown := make([]T, len(out), len(out)+more)
+				copy(grown, out)
+				out = grown
+			}
+		}
 		out = append(out, t)
 		return true
 	})
@@ -68,7 +82,7 @@ func (l lister[W, T]) list(ctx context.Context, c *Client) ([]T, error) {
 func (l lister[W, T]) all(ctx context.Context, c *Client) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		stopped := false
-		err := l.stream(ctx, c, func(t T) bool {
+		err := l.stream(ctx, c, nil, func(t T) bool {
 			if !yield(t, nil) {
 				stopped = true
 				return false
@@ -80,6 +94,34 @@ func (l lister[W, T]) all(ctx context.Context, c *Client) iter.Seq2[T, error] {
 			yield(zero, err)
 		}
 	}
+}
+
+// listSize estimates the length of a list from the answer's length and how
+// far the decoder is into it. Left to append, a slice of 100000 registrants
+// is allocated five times over (append grows long slices by a quarter) and
+// copied as often; sized by the estimate, about twice.
+type listSize struct {
+	length int64        // the answer's Content-Length; -1 when unknown
+	read   func() int64 // how many bytes of it the decoder has consumed
+}
+
+// grow says by how many elements to grow a full slice of n: to the estimated
+// length of the list plus a sixteenth, but by no less than a quarter of n,
+// as append would, and by no more than n, because the estimate rests on a
+// length the server announced: memory must not grow faster than the answer
+// actually arrives. It returns 0, to leave it to append, when the length of
+// the answer is unknown or nothing has been decoded yet.
+func (s *listSize) grow(n int) int {
+	if n == 0 || s.length <= 0 || s.read == nil {
+		return 0
+	}
+	read := s.read()
+	if read <= 0 {
+		return 0
+	}
+	estimate := float64(n) * float64(s.length) / float64(read)
+	more := estimate + estimate/16 - float64(n)
+	return int(min(max(more, float64(max(n/4, 16))), float64(max(n, 16))))
 }
 
 var errTrailingData = errors.New("unexpected data after the list")

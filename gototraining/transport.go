@@ -169,7 +169,7 @@ func (t *transport) attempt(r *http.Request, op *operation, attempt int) (*http.
 	start := time.Now()
 	resp, err := t.base.RoundTrip(r)
 	if resp != nil && resp.Body != nil && resp.Body != http.NoBody {
-		resp.Body = &redactingBody{body: resp.Body, token: []byte(tok.AccessToken)}
+		resp.Body = &redactingBody{body: resp.Body, token: []byte(tok.AccessToken), left: resp.ContentLength}
 	}
 	if t.cfg.logger != nil {
 		t.log(ctx, slog.LevelDebug, "gototraining: request", op, r, resp, err, attempt, time.Since(start))
@@ -220,6 +220,7 @@ type redactingBody struct {
 	buf   []byte // buf[off:] was read from body and redacted, but not handed out
 	off   int
 	err   error // body's read error, once seen
+	left  int64 // what body has still to deliver, when its length is known; else -1
 }
 
 var redactedToken = []byte("[REDACTED]")
@@ -243,7 +244,20 @@ func (b *redactingBody) Read(p []byte) (int, error) {
 		}
 		// Move the tail to the front, and read after it.
 		n := len(pending)
-		if room := min(max(len(p), 4<<10), 64<<10); cap(b.buf) < n+room {
+		room := min(max(len(p), 4<<10), 64<<10)
+		switch {
+		case b.left >= 0:
+			// The rest of an answer of known length, up to 64 KiB: a small
+			// answer gets a buffer its size, and a long list is read in
+			// large pieces rather than in the decoder's, which would cost
+			// a system call for every 4 KiB. The extra byte leaves room to
+			// see io.EOF.
+			room = int(min(b.left+1, 64<<10))
+		case cap(b.buf) > 0:
+			// Of unknown length: read more at a time as the answer goes on.
+			room = min(max(room, 2*cap(b.buf)), 64<<10)
+		}
+		if cap(b.buf) < n+room {
 			buf := make([]byte, n, n+room)
 			copy(buf, pending)
 			b.buf = buf
@@ -253,6 +267,11 @@ func (b *redactingBody) Read(p []byte) (int, error) {
 		b.off = 0
 		m, err := b.body.Read(b.buf[n:cap(b.buf)])
 		b.buf, b.err = b.buf[:n+m], err
+		if b.left >= 0 {
+			if b.left -= int64(m); b.left < 0 {
+				b.left = -1 // longer than announced: no bound any more
+			}
+		}
 		if m > 0 && bytes.Contains(b.buf, b.token) {
 			b.buf = bytes.ReplaceAll(b.buf, b.token, redactedToken)
 		}
