@@ -118,17 +118,30 @@ func (c *Client) GoString() string { return c.String() }
 // operation in the context, and turns any answer but want into an error.
 // On success the caller owns resp.Body.
 func (c *Client) call(ctx context.Context, op *operation, want int, send func(context.Context) (*http.Response, error)) (*http.Response, error) {
-	resp, err := send(withOperation(ctx, op))
+	resp, _, err := c.callState(ctx, op, want, send)
+	return resp, err
+}
+
+// callState is call that also returns what the attempts learned about
+// whether GoTo may have acted.
+func (c *Client) callState(ctx context.Context, op *operation, want int, send func(context.Context) (*http.Response, error)) (*http.Response, *callState, error) {
+	st := &callState{op: op}
+	resp, err := send(withCallState(ctx, st))
 	if err != nil {
-		return nil, err
+		// Marked here, after http.Client is done, because its Timeout
+		// replaces whatever error the transport returned.
+		if op.retry == retryNever && st.wrote.Load() {
+			err = &outcomeUnknownError{op: op.id, err: err}
+		}
+		return nil, st, err
 	}
 	// Another code of the same class than documented is accepted (any 2xx
 	// for a success, any redirect for the recording download): the body or
 	// the Location header decides.
 	if resp.StatusCode == want || (want/100 == resp.StatusCode/100 && (want/100 == 2 || want/100 == 3)) {
-		return resp, nil
+		return resp, st, nil
 	}
-	return nil, c.apiError(op, resp)
+	return nil, st, c.apiError(op, resp)
 }
 
 // apiError reads at most maxErrorBody of a failed answer and closes it.
@@ -158,7 +171,7 @@ func (c *Client) apiError(op *operation, resp *http.Response) error {
 	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), c.cfg.now()); ok {
 		e.RetryAfter = d
 	}
-	if !op.safe && (resp.StatusCode == http.StatusBadGateway || resp.StatusCode == http.StatusGatewayTimeout) {
+	if op.retry == retryNever && (resp.StatusCode == http.StatusBadGateway || resp.StatusCode == http.StatusGatewayTimeout) {
 		e.outcomeUnknown = true // a gateway gave up; GoTo may have acted
 	}
 	return e

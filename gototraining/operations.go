@@ -1,30 +1,31 @@
 package gototraining
 
-// The API's 22 operations, by operationId. safe says whether a call may be
-// repeated: every read, PUT and DELETE, and the report POST that only reads.
-// scheduleTraining and registerForTraining create something and have no
-// idempotency key, so they are sent exactly once.
+// The API's 22 operations, by operationId, with when each may be repeated
+// (see retryClass): every read, the report POST that only reads, plain
+// updates and deletes always; the two updates that email people only when
+// GoTo provably did not act; scheduleTraining and registerForTraining, which
+// create something and have no idempotency key, never.
 var (
-	opGetAllOrganisers                      = &operation{id: "getAllOrganisers", safe: true}
-	opGetAllTrainings                       = &operation{id: "getAllTrainings", safe: true}
-	opScheduleTraining                      = &operation{id: "scheduleTraining", safe: false}
-	opCancelTraining                        = &operation{id: "cancelTraining", safe: true}
-	opGetTraining                           = &operation{id: "getTraining", safe: true}
-	opGetManageTrainingURL                  = &operation{id: "getManageTrainingURL", safe: true}
-	opUpdateTrainingNameDescription         = &operation{id: "updateTrainingNameDescription", safe: true}
-	opGetOrganisersForTraining              = &operation{id: "getOrganisersForTraining", safe: true}
-	opUpdateOrganisersForTraining           = &operation{id: "updateOrganisersForTraining", safe: true}
-	opGetRegistrants                        = &operation{id: "getRegistrants", safe: true}
-	opRegisterForTraining                   = &operation{id: "registerForTraining", safe: false}
-	opCancelRegistration                    = &operation{id: "cancelRegistration", safe: true}
-	opGetRegistrant                         = &operation{id: "getRegistrant", safe: true}
-	opUpdateRegistrationSettingsForTraining = &operation{id: "updateRegistrationSettingsForTraining", safe: true}
-	opGetStartURL                           = &operation{id: "getStartUrl", safe: true}
-	opUpdateTrainingTimes                   = &operation{id: "updateTrainingTimes", safe: true}
-	opGetSessionDetailsForDateRange         = &operation{id: "getSessionDetailsForDateRange", safe: true}
-	opGetAttendanceDetails                  = &operation{id: "getAttendanceDetails", safe: true}
-	opGetSessionDetailsForTraining          = &operation{id: "getSessionDetailsForTraining", safe: true}
-	opGetRecordingsForTraining              = &operation{id: "getRecordingsForTraining", safe: true}
-	opGetRecordingDownloadByID              = &operation{id: "getRecordingDownloadById", safe: true}
-	opStartTraining                         = &operation{id: "startTraining", safe: true}
+	opGetAllOrganisers                      = &operation{id: "getAllOrganisers", retry: retryAlways}
+	opGetAllTrainings                       = &operation{id: "getAllTrainings", retry: retryAlways}
+	opScheduleTraining                      = &operation{id: "scheduleTraining", retry: retryNever, track: true}
+	opCancelTraining                        = &operation{id: "cancelTraining", retry: retryAlways, track: true}
+	opGetTraining                           = &operation{id: "getTraining", retry: retryAlways}
+	opGetManageTrainingURL                  = &operation{id: "getManageTrainingURL", retry: retryAlways}
+	opUpdateTrainingNameDescription         = &operation{id: "updateTrainingNameDescription", retry: retryAlways}
+	opGetOrganisersForTraining              = &operation{id: "getOrganisersForTraining", retry: retryAlways}
+	opUpdateOrganisersForTraining           = &operation{id: "updateOrganisersForTraining", retry: retryUnhandled, track: true}
+	opGetRegistrants                        = &operation{id: "getRegistrants", retry: retryAlways}
+	opRegisterForTraining                   = &operation{id: "registerForTraining", retry: retryNever, track: true}
+	opCancelRegistration                    = &operation{id: "cancelRegistration", retry: retryAlways, track: true}
+	opGetRegistrant                         = &operation{id: "getRegistrant", retry: retryAlways}
+	opUpdateRegistrationSettingsForTraining = &operation{id: "updateRegistrationSettingsForTraining", retry: retryAlways}
+	opGetStartURL                           = &operation{id: "getStartUrl", retry: retryAlways}
+	opUpdateTrainingTimes                   = &operation{id: "updateTrainingTimes", retry: retryUnhandled, track: true}
+	opGetSessionDetailsForDateRange         = &operation{id: "getSessionDetailsForDateRange", retry: retryAlways}
+	opGetAttendanceDetails                  = &operation{id: "getAttendanceDetails", retry: retryAlways}
+	opGetSessionDetailsForTraining          = &operation{id: "getSessionDetailsForTraining", retry: retryAlways}
+	opGetRecordingsForTraining              = &operation{id: "getRecordingsForTraining", retry: retryAlways}
+	opGetRecordingDownloadByID              = &operation{id: "getRecordingDownloadById", retry: retryAlways}
+	opStartTraining                         = &operation{id: "startTraining", retry: retryAlways}
 )

@@ -33,7 +33,8 @@ func (l lister[W, T]) stream(ctx context.Context, c *Client, size *listSize, yie
 		return err
 	}
 	defer drainAndClose(resp.Body)
-	dec := json.NewDecoder(resp.Body)
+	capped := &elementCap{r: resp.Body}
+	dec := json.NewDecoder(capped)
 	if size != nil {
 		*size = listSize{length: resp.ContentLength, read: dec.InputOffset}
 	}
@@ -41,6 +42,7 @@ func (l lister[W, T]) stream(ctx context.Context, c *Client, size *listSize, yie
 	err = walkArray(dec, l.field, func() (bool, error) {
 		var zero W
 		w = zero // fresh slices and fields for each element
+		capped.start = dec.InputOffset()
 		if err := dec.Decode(&w); err != nil {
 			return false, err
 		}
@@ -50,6 +52,28 @@ func (l lister[W, T]) stream(ctx context.Context, c *Client, size *listSize, yie
 		return &DecodeError{StatusCode: resp.StatusCode, Operation: l.op.id, Err: err}
 	}
 	return nil
+}
+
+// elementCap stops a list whose single element grows past maxObjectBody:
+// the stream keeps memory flat across elements, but the decoder buffers
+// each element whole, so without a cap one endless element would be read
+// to its end. What the decoder has read beyond the current element's start
+// is what it holds.
+type elementCap struct {
+	r     io.Reader
+	read  int64 // bytes handed to the decoder
+	start int64 // the decoder's offset where the current element begins
+}
+
+var errElementTooLarge = fmt.Errorf("a list element is larger than %d bytes", maxObjectBody)
+
+func (c *elementCap) Read(p []byte) (int, error) {
+	if c.read-c.start > maxObjectBody {
+		return 0, errElementTooLarge
+	}
+	n, err := c.r.Read(p)
+	c.read += int64(n)
+	return n, err
 }
 
 func (l lister[W, T]) list(ctx context.Context, c *Client) ([]T, error) {

@@ -225,3 +225,24 @@ func FuzzListDecoder(f *testing.F) {
 		}
 	})
 }
+
+// TestOneHugeListElementIsCut: memory stays bounded even when a single
+// element never ends.
+func TestOneHugeListElementIsCut(t *testing.T) {
+	t.Parallel()
+	srv, _ := serve(t, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`[{"registrantKey":"1","email":"`))
+		chunk := []byte(strings.Repeat("a", 1<<20))
+		for range 40 { // 40 MiB, more than the 16 MiB cap
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	})
+	c, _ := newClient(t, srv.URL)
+	_, err := c.Registrants.List(t.Context(), orgKey, trainingKey)
+	if !errors.Is(err, errElementTooLarge) {
+		t.Errorf("got %v, want errElementTooLarge", err)
+	}
+}

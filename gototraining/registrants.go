@@ -124,7 +124,9 @@ func (s *RegistrantsService) Get(ctx context.Context, org OrganizerKey, training
 }
 
 // Cancel cancels a registration. Paid registrations can only be cancelled on
-// GoTo's admin site. Nobody is notified; the person may register again.
+// GoTo's admin site. Nobody is notified; the person may register again. If
+// an attempt was lost on the way back and its retry finds the registration
+// gone, Cancel succeeds.
 //
 //meta:operation cancelRegistration
 func (s *RegistrantsService) Cancel(ctx context.Context, org OrganizerKey, training TrainingKey, registrant RegistrantKey) error {
@@ -132,7 +134,7 @@ func (s *RegistrantsService) Cancel(ctx context.Context, org OrganizerKey, train
 	if err := firstError(checkOrgTraining(op, org, training), checkKey(op, "registrantKey", registrant)); err != nil {
 		return err
 	}
-	return s.c.send(ctx, op, func(ctx context.Context) (*http.Response, error) {
+	return s.c.remove(ctx, op, func(ctx context.Context) (*http.Response, error) {
 		return s.c.gen.CancelRegistration(ctx, int64(org), int64(training), int64(registrant))
 	})
 }

@@ -3,6 +3,7 @@ package gototraining
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -101,7 +102,10 @@ func (s *TrainingsService) Get(ctx context.Context, org OrganizerKey, training T
 }
 
 // Cancel deletes a training. Nobody is emailed; learners who try to join
-// are told the training is no longer available.
+// are told the training is no longer available. If an attempt was lost on
+// the way back and its retry finds the training gone, Cancel succeeds.
+// Cancel is retried like a read; UpdateTimes and ReplaceOrganizers, which
+// email people, only when GoTo provably did not act.
 //
 //meta:operation cancelTraining
 func (s *TrainingsService) Cancel(ctx context.Context, org OrganizerKey, training TrainingKey) error {
@@ -109,7 +113,7 @@ func (s *TrainingsService) Cancel(ctx context.Context, org OrganizerKey, trainin
 	if err := checkOrgTraining(op, org, training); err != nil {
 		return err
 	}
-	return s.c.send(ctx, op, func(ctx context.Context) (*http.Response, error) {
+	return s.c.remove(ctx, op, func(ctx context.Context) (*http.Response, error) {
 		return s.c.gen.CancelTraining(ctx, int64(org), int64(training))
 	})
 }
@@ -265,6 +269,21 @@ func checkOrgTraining(op *operation, org OrganizerKey, training TrainingKey) err
 func (c *Client) send(ctx context.Context, op *operation, send func(context.Context) (*http.Response, error)) error {
 	resp, err := c.call(ctx, op, http.StatusNoContent, send)
 	if err != nil {
+		return err
+	}
+	noContent(resp)
+	return nil
+}
+
+// remove runs a DELETE. When an earlier attempt may have been acted on but
+// its answer was lost, the retry finds nothing and GoTo answers 404: what
+// the caller asked for is done, so that is a success, not ErrNotFound.
+func (c *Client) remove(ctx context.Context, op *operation, send func(context.Context) (*http.Response, error)) error {
+	resp, st, err := c.callState(ctx, op, http.StatusNoContent, send)
+	if err != nil {
+		if st.maybeHandled.Load() && errors.Is(err, ErrNotFound) {
+			return nil
+		}
 		return err
 	}
 	noContent(resp)

@@ -16,29 +16,62 @@ import (
 )
 
 // operation describes one API operation to the transport: its name for errors
-// and logs, and whether repeating it is safe.
+// and logs, and when repeating it is safe.
 type operation struct {
-	id   string
-	safe bool // true: may be retried; false: sent exactly once
+	id    string
+	retry retryClass
+	// track: watch whether each attempt's request was written, to tell "not
+	// sent" from "maybe acted on" (creating calls, calls that email people,
+	// and DELETEs, whose retry after a lost answer finds nothing to delete).
+	track bool
 }
 
-type operationKey struct{}
+// retryClass says when an operation may be sent again.
+type retryClass int
 
-func withOperation(ctx context.Context, op *operation) context.Context {
-	return context.WithValue(ctx, operationKey{}, op)
+const (
+	// retryNever: creating calls, with no idempotency key. A repeat would
+	// make a second training or registration.
+	retryNever retryClass = iota
+	// retryUnhandled: calls that are idempotent in data but email people
+	// (new times, new co-organizers). They are repeated only when GoTo
+	// provably did not act: the request was never written, or the answer
+	// was 429 or 503. A repeat after a lost answer would email everyone twice.
+	retryUnhandled
+	// retryAlways: reads, plain updates and deletes.
+	retryAlways
+)
+
+// callState is what one call of the client shares with the transport: the
+// operation, and what the attempts learned about whether GoTo may have acted.
+type callState struct {
+	op *operation
+	// wrote: some attempt's request was written to a connection.
+	wrote atomic.Bool
+	// maybeHandled: some attempt was written and then failed without a
+	// definite answer (a broken connection, 502 or 504), so GoTo may have
+	// acted on it.
+	maybeHandled atomic.Bool
 }
 
-// operationFrom returns the operation of a request. Requests sent through
-// Raw() carry none; their safety then follows the HTTP method, except POST.
-func operationFrom(r *http.Request) *operation {
-	if op, ok := r.Context().Value(operationKey{}).(*operation); ok {
-		return op
+type callStateKey struct{}
+
+func withCallState(ctx context.Context, st *callState) context.Context {
+	return context.WithValue(ctx, callStateKey{}, st)
+}
+
+// callStateFrom returns the state of a request's call. Requests sent through
+// Raw() carry none; their retries then follow the HTTP method: never POST.
+func callStateFrom(r *http.Request) *callState {
+	if st, ok := r.Context().Value(callStateKey{}).(*callState); ok {
+		return st
 	}
+	op := &operation{id: r.Method + " " + r.URL.Path, track: true}
 	switch r.Method {
 	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
-		return &operation{id: r.Method + " " + r.URL.Path, safe: true}
+		op.retry = retryAlways
 	}
-	return &operation{id: r.Method + " " + r.URL.Path}
+	return &callState{op: op}
 }
 
 // transport is the policy chain of the client, one RoundTripper doing, per
@@ -49,9 +82,9 @@ type transport struct {
 	cfg  *config
 	ua   string
 
-	// token is the last access token sent, kept so that error text coming
-	// from the server can be scrubbed of it (see redact).
-	token atomic.Pointer[string]
+	// lastToken is the last access token sent, kept so that error text
+	// coming from the server can be scrubbed of it (see redact).
+	lastToken atomic.Pointer[string]
 }
 
 var userAgent = sync.OnceValue(func() string {
@@ -74,28 +107,24 @@ func newTransport(base http.RoundTripper, cfg *config) *transport {
 	return &transport{base: base, cfg: cfg, ua: ua}
 }
 
-// wroteFlag records that a request was written to the connection.
-type wroteFlag struct{ wrote atomic.Bool }
-
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	op := operationFrom(req)
+	st := callStateFrom(req)
+	op := st.op
 	ctx := req.Context()
 	policy := t.cfg.retry
 	attempts := policy.MaxAttempts
-	if !op.safe || (req.Body != nil && req.Body != http.NoBody && req.GetBody == nil) {
+	if op.retry == retryNever || (req.Body != nil && req.Body != http.NoBody && req.GetBody == nil) {
 		attempts = 1
 	}
-	var wrote *wroteFlag
-	if !op.safe {
-		// For calls that must not be repeated, learn whether the request
-		// left, to tell "not sent" from "outcome unknown".
-		wrote = &wroteFlag{}
-		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-			WroteRequest: func(httptrace.WroteRequestInfo) { wrote.wrote.Store(true) },
-		})
-	}
 	for attempt := 1; ; attempt++ {
-		r := req.Clone(ctx)
+		actx := ctx
+		var wrote atomic.Bool
+		if op.track {
+			actx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+				WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) },
+			})
+		}
+		r := req.Clone(actx)
 		if attempt > 1 && req.GetBody != nil {
 			body, err := req.GetBody()
 			if err != nil {
@@ -103,29 +132,26 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			r.Body = body
 		}
-		resp, err := t.attempt(r, op, attempt)
-		if err != nil && wrote != nil && wrote.wrote.Load() {
-			err = &outcomeUnknownError{op: op.id, err: err}
+		resp, err, final := t.attempt(r, op, attempt)
+		if wrote.Load() {
+			st.wrote.Store(true)
+			if err != nil || resp.StatusCode == http.StatusBadGateway || resp.StatusCode == http.StatusGatewayTimeout {
+				st.maybeHandled.Store(true)
+			}
 		}
-		if attempt >= attempts || ctx.Err() != nil {
+		if final || attempt >= attempts || ctx.Err() != nil {
 			return resp, err
 		}
-		var wait time.Duration
-		switch {
-		case err != nil:
-			wait = policy.backoff(attempt)
-		case retryableStatus(resp.StatusCode):
-			if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), t.cfg.now()); ok {
-				if d > policy.MaxRetryAfter {
-					return resp, nil // the caller decides whether to wait that long
-				}
-				wait = d
-			} else {
-				wait = policy.backoff(attempt)
-			}
+		wait, retry := t.retryWait(op, resp, err, wrote.Load(), attempt)
+		if !retry {
+			return resp, err
+		}
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+			// The wait would outlast the caller: give them what we have now.
+			return resp, err
+		}
+		if resp != nil {
 			drainAndClose(resp.Body)
-		default:
-			return resp, nil
 		}
 		t.log(ctx, slog.LevelWarn, "gototraining: retrying", op, r, resp, err, attempt, 0, slog.Duration("wait", wait))
 		if err := t.cfg.sleep(ctx, wait); err != nil {
@@ -134,47 +160,116 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 }
 
+// retryWait decides whether the outcome of an attempt is retried, and after
+// how long.
+func (t *transport) retryWait(op *operation, resp *http.Response, err error, wrote bool, attempt int) (time.Duration, bool) {
+	policy := t.cfg.retry
+	if err != nil {
+		if op.retry == retryUnhandled && wrote {
+			return 0, false // GoTo may have acted and emailed people
+		}
+		return policy.backoff(attempt), true
+	}
+	if !retryableStatus(resp.StatusCode) {
+		return 0, false
+	}
+	if op.retry == retryUnhandled && resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable {
+		return 0, false // a gateway's 502 or 504 does not say GoTo did nothing
+	}
+	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), t.cfg.now()); ok {
+		if d > policy.MaxRetryAfter {
+			return 0, false // the caller decides whether to wait that long
+		}
+		return d, true
+	}
+	return policy.backoff(attempt), true
+}
+
 // attempt sends one try: limiter, token, headers, then the base transport.
-func (t *transport) attempt(r *http.Request, op *operation, attempt int) (*http.Response, error) {
+// final reports an error that a retry cannot mend (the limiter or the token
+// source refused), so that it is returned at once.
+func (t *transport) attempt(r *http.Request, op *operation, attempt int) (resp *http.Response, err error, final bool) {
 	ctx := r.Context()
+	fail := func(err error) (*http.Response, error, bool) {
+		if r.Body != nil {
+			_ = r.Body.Close()
+		}
+		return nil, err, true
+	}
 	if t.cfg.limiter != nil {
 		if err := t.cfg.limiter.Wait(ctx); err != nil {
-			if r.Body != nil {
-				_ = r.Body.Close()
+			if ctx.Err() == nil {
+				if _, ok := ctx.Deadline(); ok {
+					// rate.Limiter refuses early when the wait would pass the
+					// deadline; say so in terms errors.Is understands.
+					err = fmt.Errorf("%w (%w)", err, context.DeadlineExceeded)
+				}
 			}
-			return nil, fmt.Errorf("gototraining: %s: waiting for the rate limiter: %w", op.id, err)
+			return fail(fmt.Errorf("gototraining: %s: waiting for the rate limiter: %w", op.id, err))
 		}
 	}
-	tok, err := t.cfg.tokenSource.Token()
+	tok, err := t.token(ctx)
 	if err != nil {
-		if r.Body != nil {
-			_ = r.Body.Close()
-		}
-		return nil, fmt.Errorf("gototraining: %s: getting an access token: %w", op.id, err)
+		return fail(fmt.Errorf("gototraining: %s: getting an access token: %w", op.id, err))
 	}
-	if tok.AccessToken == "" {
-		if r.Body != nil {
-			_ = r.Body.Close()
-		}
-		return nil, fmt.Errorf("gototraining: %s: the token source returned an empty access token", op.id)
+	if tok == "" {
+		return fail(fmt.Errorf("gototraining: %s: the token source returned an empty access token", op.id))
 	}
-	if p := t.token.Load(); p == nil || *p != tok.AccessToken {
-		t.token.Store(&tok.AccessToken)
+	if p := t.lastToken.Load(); p == nil || *p != tok {
+		t.lastToken.Store(&tok)
 	}
-	r.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	r.Header.Set("Authorization", "Bearer "+tok)
 	r.Header.Set("User-Agent", t.ua)
 	if r.Header.Get("Accept") == "" {
 		r.Header.Set("Accept", "application/json")
 	}
 	start := time.Now()
-	resp, err := t.base.RoundTrip(r)
-	if resp != nil && resp.Body != nil && resp.Body != http.NoBody {
-		resp.Body = &redactingBody{body: resp.Body, token: []byte(tok.AccessToken), left: resp.ContentLength}
+	resp, err = t.base.RoundTrip(r)
+	if resp != nil && resp.Body != nil && resp.Body != http.NoBody && len(tok) >= minRedactedToken {
+		resp.Body = &redactingBody{body: resp.Body, token: []byte(tok), left: resp.ContentLength}
 	}
 	if t.cfg.logger != nil {
 		t.log(ctx, slog.LevelDebug, "gototraining: request", op, r, resp, err, attempt, time.Since(start))
 	}
-	return resp, err
+	return resp, err, false
+}
+
+// minRedactedToken is the shortest token scrubbed from answer bodies. Real
+// GoTo tokens are hundreds of characters; scrubbing a short test token such
+// as "abc" would rewrite ordinary data (names, keys) that happens to hold it.
+const minRedactedToken = 16
+
+// token asks the token source for an access token without outliving the
+// context: oauth2's TokenSource takes none, and a refresh against a slow
+// token endpoint would otherwise hold the call past its deadline. A static
+// token needs no such care.
+func (t *transport) token(ctx context.Context) (string, error) {
+	if t.cfg.staticToken {
+		tok, err := t.cfg.tokenSource.Token()
+		if err != nil {
+			return "", err
+		}
+		return tok.AccessToken, nil
+	}
+	type result struct {
+		tok string
+		err error
+	}
+	done := make(chan result, 1) // buffered: a late answer never blocks the goroutine
+	go func() {
+		tok, err := t.cfg.tokenSource.Token()
+		if err != nil {
+			done <- result{err: err}
+			return
+		}
+		done <- result{tok: tok.AccessToken}
+	}()
+	select {
+	case r := <-done:
+		return r.tok, r.err
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
 }
 
 func (t *transport) log(ctx context.Context, level slog.Level, msg string, op *operation, r *http.Request, resp *http.Response, err error, attempt int, took time.Duration, extra ...slog.Attr) {
@@ -204,7 +299,7 @@ func (t *transport) log(ctx context.Context, level slog.Level, msg string, op *o
 // redact removes the access token from text that may echo it, such as an
 // error body written by a misbehaving server.
 func (t *transport) redact(s string) string {
-	if p := t.token.Load(); p != nil && *p != "" && strings.Contains(s, *p) {
+	if p := t.lastToken.Load(); p != nil && *p != "" && strings.Contains(s, *p) {
 		return strings.ReplaceAll(s, *p, "[REDACTED]")
 	}
 	return s

@@ -127,7 +127,7 @@ func FuzzErrorBody(f *testing.F) {
 			t.Fatal(err)
 		}
 		tok := testToken
-		c.tr.token.Store(&tok) // as after a request was sent
+		c.tr.lastToken.Store(&tok) // as after a request was sent
 		if tokenAt != 0xFFFF {
 			at := min(int(tokenAt), len(body))
 			body = append(append(append([]byte(nil), body[:at]...), testToken...), body[at:]...)
