@@ -153,7 +153,11 @@ func TestCreatingCallsAreSentExactlyOnce(t *testing.T) {
 
 // hangUp reads the request, then drops the connection without answering.
 func hangUp(w http.ResponseWriter, _ *http.Request) {
-	conn, _, err := w.(http.Hijacker).Hijack()
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic("the test server cannot hijack connections")
+	}
+	conn, _, err := hj.Hijack()
 	if err != nil {
 		panic(err)
 	}

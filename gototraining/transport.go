@@ -132,7 +132,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			r.Body = body
 		}
-		resp, err, final := t.attempt(r, op, attempt)
+		resp, final, err := t.attempt(r, op, attempt)
 		if wrote.Load() {
 			st.wrote.Store(true)
 			if err != nil || resp.StatusCode == http.StatusBadGateway || resp.StatusCode == http.StatusGatewayTimeout {
@@ -188,13 +188,13 @@ func (t *transport) retryWait(op *operation, resp *http.Response, err error, wro
 // attempt sends one try: limiter, token, headers, then the base transport.
 // final reports an error that a retry cannot mend (the limiter or the token
 // source refused), so that it is returned at once.
-func (t *transport) attempt(r *http.Request, op *operation, attempt int) (resp *http.Response, err error, final bool) {
+func (t *transport) attempt(r *http.Request, op *operation, attempt int) (resp *http.Response, final bool, err error) {
 	ctx := r.Context()
-	fail := func(err error) (*http.Response, error, bool) {
+	fail := func(err error) (*http.Response, bool, error) {
 		if r.Body != nil {
 			_ = r.Body.Close()
 		}
-		return nil, err, true
+		return nil, true, err
 	}
 	if t.cfg.limiter != nil {
 		if err := t.cfg.limiter.Wait(ctx); err != nil {
@@ -231,7 +231,7 @@ func (t *transport) attempt(r *http.Request, op *operation, attempt int) (resp *
 	if t.cfg.logger != nil {
 		t.log(ctx, slog.LevelDebug, "gototraining: request", op, r, resp, err, attempt, time.Since(start))
 	}
-	return resp, err, false
+	return resp, false, err
 }
 
 // minRedactedToken is the shortest token scrubbed from answer bodies. Real

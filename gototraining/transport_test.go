@@ -17,7 +17,7 @@ import (
 func TestClientTimeoutKeepsTheUnknownOutcome(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
-	srv, hits := serve(t, func(w http.ResponseWriter, r *http.Request) {
+	srv, hits := serve(t, func(http.ResponseWriter, *http.Request) {
 		<-release // read, never answered in time
 	})
 	t.Cleanup(func() { close(release) })
