@@ -45,7 +45,10 @@ func everyMethod() map[string]func(context.Context, *Client) error {
 			return err
 		},
 		"cancelTraining": func(ctx context.Context, c *Client) error { return c.Trainings.Cancel(ctx, orgKey, trainingKey) },
-		"getTraining":    func(ctx context.Context, c *Client) error { _, err := c.Trainings.Get(ctx, orgKey, trainingKey); return err },
+		"getTraining": func(ctx context.Context, c *Client) error {
+			_, err := c.Trainings.Get(ctx, orgKey, trainingKey)
+			return err
+		},
 		"getManageTrainingURL": func(ctx context.Context, c *Client) error {
 			_, err := c.Trainings.ManageURL(ctx, orgKey, trainingKey)
 			return err
@@ -81,7 +84,10 @@ func everyMethod() map[string]func(context.Context, *Client) error {
 		"updateRegistrationSettingsForTraining": func(ctx context.Context, c *Client) error {
 			return c.Trainings.UpdateRegistrationSettings(ctx, orgKey, trainingKey, RegistrationSettings{})
 		},
-		"getStartUrl": func(ctx context.Context, c *Client) error { _, err := c.Trainings.StartURL(ctx, orgKey, trainingKey); return err },
+		"getStartUrl": func(ctx context.Context, c *Client) error {
+			_, err := c.Trainings.StartURL(ctx, orgKey, trainingKey)
+			return err
+		},
 		"updateTrainingTimes": func(ctx context.Context, c *Client) error {
 			_, err := c.Trainings.UpdateTimes(ctx, orgKey, trainingKey, UpdateTimesRequest{TimeZone: "UTC", Times: times})
 			return err
