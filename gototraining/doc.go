@@ -62,9 +62,11 @@
 //
 // # Retries
 //
-// Calls that are safe to repeat (reads, PUTs, DELETEs and the read-only
-// report POST) are retried on network errors, 429, 502, 503 and 504, with
-// jittered exponential backoff and Retry-After honoured (see RetryPolicy).
+// Calls that are safe to repeat (reads, the read-only report POST, plain
+// updates and deletes) are retried on network errors, 429, 502, 503 and
+// 504, with jittered exponential backoff and Retry-After honoured (see
+// RetryPolicy). The updates that email people (UpdateTimes,
+// ReplaceOrganizers) are retried only when GoTo provably did not act.
 // Trainings.Schedule and Registrants.Register are never repeated: GoTo has
 // no idempotency key, and a repeat would create a second training or
 // registration. When such a call may have reached GoTo but no answer came

@@ -10,13 +10,16 @@ import (
 	"time"
 )
 
-// RetryPolicy says how calls that are safe to repeat are retried. Only reads,
-// PUTs, DELETEs and the read-only report POST are ever repeated; scheduling
-// a training and registering a learner are sent once, whatever happens,
+// RetryPolicy says how calls that are safe to repeat are retried. Reads, the
+// read-only report POST, plain updates and deletes are retried on network
+// errors, 429, 502, 503 and 504. The two updates that email people
+// (UpdateTimes, ReplaceOrganizers) are retried only when GoTo provably did
+// not act: nothing was written, or the answer was 429 or 503. Scheduling a
+// training and registering a learner are sent once, whatever happens,
 // because GoTo offers no idempotency key and a repeat would create a second
 // training or registration.
 //
-// Retried: network errors before an answer, 429, 502, 503 and 504. The wait
+// The wait
 // is Retry-After when the server sends one (as seconds or an HTTP date), and
 // otherwise exponential backoff with full jitter. Zero fields take the
 // values of DefaultRetryPolicy.
