@@ -118,8 +118,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	for attempt := 1; ; attempt++ {
 		actx := ctx
-		var wrote atomic.Bool
+		var wrote *atomic.Bool // allocated only for tracked operations: reads stay lean
 		if op.track {
+			wrote = new(atomic.Bool)
 			actx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
 				WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) },
 			})
@@ -133,7 +134,8 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			r.Body = body
 		}
 		resp, final, err := t.attempt(r, op, attempt)
-		if wrote.Load() {
+		written := wrote != nil && wrote.Load()
+		if written {
 			st.wrote.Store(true)
 			if err != nil || resp.StatusCode == http.StatusBadGateway || resp.StatusCode == http.StatusGatewayTimeout {
 				st.maybeHandled.Store(true)
@@ -142,7 +144,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if final || attempt >= attempts || ctx.Err() != nil {
 			return resp, err
 		}
-		wait, retry := t.retryWait(op, resp, err, wrote.Load(), attempt)
+		wait, retry := t.retryWait(op, resp, err, written, attempt)
 		if !retry {
 			return resp, err
 		}
@@ -216,7 +218,8 @@ func (t *transport) attempt(r *http.Request, op *operation, attempt int) (resp *
 		return fail(fmt.Errorf("gototraining: %s: the token source returned an empty access token", op.id))
 	}
 	if p := t.lastToken.Load(); p == nil || *p != tok {
-		t.lastToken.Store(&tok)
+		latest := tok // a copy per change, not a heap string per call
+		t.lastToken.Store(&latest)
 	}
 	r.Header.Set("Authorization", "Bearer "+tok)
 	r.Header.Set("User-Agent", t.ua)
