@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"math"
 	"net/http"
 )
 
@@ -143,9 +144,13 @@ func (s *listSize) grow(n int) int {
 	if read <= 0 {
 		return 0
 	}
-	estimate := float64(n) * float64(s.length) / float64(read)
-	more := estimate + estimate/16 - float64(n)
-	return int(min(max(more, float64(max(n/4, 16))), float64(max(n, 16))))
+	floor, ceiling := max(n/4, 16), max(n, 16)
+	if s.length > math.MaxInt64/int64(n) {
+		return floor // an estimate this large would overflow; grow as append does
+	}
+	estimate := int64(n) * s.length / read
+	more := estimate + estimate/16 - int64(n)
+	return int(min(max(more, int64(floor)), int64(ceiling)))
 }
 
 var errTrailingData = errors.New("unexpected data after the list")
