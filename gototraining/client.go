@@ -171,10 +171,23 @@ func (c *Client) apiError(op *operation, resp *http.Response) error {
 	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), c.cfg.now()); ok {
 		e.RetryAfter = d
 	}
-	if op.retry == retryNever && (resp.StatusCode == http.StatusBadGateway || resp.StatusCode == http.StatusGatewayTimeout) {
-		e.outcomeUnknown = true // a gateway gave up; GoTo may have acted
+	if op.retry == retryNever && maybeActed(resp.StatusCode) {
+		e.outcomeUnknown = true
 	}
 	return e
+}
+
+// maybeActed reports the answers to a creating call that do not prove GoTo
+// did nothing: a gateway's 502 or 504 (it gave up waiting; GoTo may have
+// finished), and 500, an unexpected failure that may have come after the
+// write (GoTo documents no 5xx at all, so nothing says otherwise). 503 and
+// 429 say the request was not taken on; every 4xx says it was refused.
+func maybeActed(status int) bool {
+	switch status {
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
 }
 
 // sanitizeURL keeps scheme, host and path: no user info, query or fragment.

@@ -48,6 +48,12 @@
 //		fmt.Println(r.Email, r.Status)
 //	}
 //
+// List holds at most WithListLimit bytes of decoded data (128 MiB by
+// default); past that it fails with ErrListTooLong, and All is the way.
+// Lists nested in an answer (a training's times, an attendee's periods)
+// are capped at 10,000 elements, so no answer decodes to far more memory
+// than its bytes.
+//
 // # Errors
 //
 // Bad input is refused before anything is sent, with a *ValidationError

@@ -30,11 +30,16 @@ var (
 	// ErrOutcomeUnknown: a creating call (Trainings.Schedule or
 	// Registrants.Register) may have reached GoTo, but no answer came back:
 	// the connection broke after the request was written, the deadline passed
-	// while waiting, or a gateway answered 502 or 504. The training or
+	// while waiting, GoTo answered 500, or a gateway answered 502 or 504
+	// (such an error also matches ErrServer). The training or
 	// registration may or may not exist; look it up before trying again.
 	// A *DecodeError of a creating call matches too: GoTo answered success,
 	// so it exists, but the answer with its key was cut off or unreadable.
 	ErrOutcomeUnknown = errors.New("gototraining: outcome unknown")
+	// ErrListTooLong: a List answer would take more memory than the
+	// client's list limit (see WithListLimit). All streams the same list
+	// with flat memory. The error is a *ListTooLongError.
+	ErrListTooLong = errors.New("gototraining: list too long")
 )
 
 // maxErrorBody caps how much of an error body is read; the rest is discarded
@@ -65,7 +70,7 @@ type APIError struct {
 	// RetryAfter is the wait the server asked for with Retry-After, or zero.
 	RetryAfter time.Duration
 
-	// outcomeUnknown marks a 502/504 answer to a creating call.
+	// outcomeUnknown marks a 500, 502 or 504 answer to a creating call.
 	outcomeUnknown bool
 }
 
@@ -159,6 +164,21 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 func (e *DecodeError) Is(target error) bool {
 	return target == ErrOutcomeUnknown && (e.Operation == opScheduleTraining.id || e.Operation == opRegisterForTraining.id)
 }
+
+// ListTooLongError is a List whose answer grew past the client's list
+// limit: the elements read so far are dropped. The call itself succeeded;
+// range over the service's All method to read the list one element at a time.
+type ListTooLongError struct {
+	Operation string // operationId, e.g. "getRegistrants"
+	Limit     int64  // the limit in bytes of decoded data (WithListLimit)
+}
+
+func (e *ListTooLongError) Error() string {
+	return fmt.Sprintf("gototraining: %s: the list takes more than the %d bytes List may hold (WithListLimit); use All to stream it", e.Operation, e.Limit)
+}
+
+// Is matches ErrListTooLong.
+func (e *ListTooLongError) Is(target error) bool { return target == ErrListTooLong }
 
 // ValidationError is an input the client refused before sending anything.
 type ValidationError struct {

@@ -8,20 +8,20 @@ package gototraining
 var (
 	opGetAllOrganisers                      = &operation{id: "getAllOrganisers", retry: retryAlways}
 	opGetAllTrainings                       = &operation{id: "getAllTrainings", retry: retryAlways}
-	opScheduleTraining                      = &operation{id: "scheduleTraining", retry: retryNever, track: true}
-	opCancelTraining                        = &operation{id: "cancelTraining", retry: retryAlways, track: true}
+	opScheduleTraining                      = &operation{id: "scheduleTraining", retry: retryNever}
+	opCancelTraining                        = &operation{id: "cancelTraining", retry: retryAlways}
 	opGetTraining                           = &operation{id: "getTraining", retry: retryAlways}
 	opGetManageTrainingURL                  = &operation{id: "getManageTrainingURL", retry: retryAlways}
 	opUpdateTrainingNameDescription         = &operation{id: "updateTrainingNameDescription", retry: retryAlways}
 	opGetOrganisersForTraining              = &operation{id: "getOrganisersForTraining", retry: retryAlways}
-	opUpdateOrganisersForTraining           = &operation{id: "updateOrganisersForTraining", retry: retryUnhandled, track: true}
+	opUpdateOrganisersForTraining           = &operation{id: "updateOrganisersForTraining", retry: retryUnhandled}
 	opGetRegistrants                        = &operation{id: "getRegistrants", retry: retryAlways}
-	opRegisterForTraining                   = &operation{id: "registerForTraining", retry: retryNever, track: true}
-	opCancelRegistration                    = &operation{id: "cancelRegistration", retry: retryAlways, track: true}
+	opRegisterForTraining                   = &operation{id: "registerForTraining", retry: retryNever}
+	opCancelRegistration                    = &operation{id: "cancelRegistration", retry: retryAlways}
 	opGetRegistrant                         = &operation{id: "getRegistrant", retry: retryAlways}
 	opUpdateRegistrationSettingsForTraining = &operation{id: "updateRegistrationSettingsForTraining", retry: retryAlways}
 	opGetStartURL                           = &operation{id: "getStartUrl", retry: retryAlways}
-	opUpdateTrainingTimes                   = &operation{id: "updateTrainingTimes", retry: retryUnhandled, track: true}
+	opUpdateTrainingTimes                   = &operation{id: "updateTrainingTimes", retry: retryUnhandled}
 	opGetSessionDetailsForDateRange         = &operation{id: "getSessionDetailsForDateRange", retry: retryAlways}
 	opGetAttendanceDetails                  = &operation{id: "getAttendanceDetails", retry: retryAlways}
 	opGetSessionDetailsForTraining          = &operation{id: "getSessionDetailsForTraining", retry: retryAlways}

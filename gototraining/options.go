@@ -40,6 +40,7 @@ type config struct {
 	limiter       Limiter
 	logger        *slog.Logger
 	reconcile     bool
+	listLimit     int64
 	sleep         func(context.Context, time.Duration) error // injected by tests
 	now           func() time.Time                           // injected by tests
 	sawBaseURL    string
@@ -47,12 +48,18 @@ type config struct {
 }
 
 // WithAccessToken authenticates every request with a fixed OAuth access token.
-// GoTo's tokens live 60 minutes; long-running programs should use
+// White space around it, such as the newline at the end of a token file, is
+// trimmed; any other character that cannot travel in an HTTP header is an
+// error. GoTo's tokens live 60 minutes; long-running programs should use
 // WithTokenSource with a refreshing source instead.
 func WithAccessToken(token string) Option {
 	return func(c *config) error {
-		if strings.TrimSpace(token) == "" {
+		token = strings.TrimSpace(token)
+		if token == "" {
 			return errors.New("gototraining: WithAccessToken: the token is empty")
+		}
+		if err := checkTokenText(token); err != nil {
+			return fmt.Errorf("gototraining: WithAccessToken: %w", err)
 		}
 		if c.tokenSource != nil {
 			c.sawTokenTwice = true
@@ -132,15 +139,33 @@ func WithHTTPClient(hc *http.Client) Option {
 }
 
 // WithUserAgent puts product (for example "lms-sync/1.4") in front of this
-// library's own User-Agent.
+// library's own User-Agent. Control characters (line breaks, NUL, ...) are
+// refused: they cannot travel in an HTTP header.
 func WithUserAgent(product string) Option {
 	return func(c *config) error {
-		if strings.ContainsAny(product, "\r\n") {
-			return errors.New("gototraining: WithUserAgent: line breaks are not allowed")
+		product = strings.TrimSpace(product)
+		if i := strings.IndexFunc(product, isControl); i >= 0 {
+			return fmt.Errorf("gototraining: WithUserAgent: control character %q at byte %d is not allowed in a header", product[i], i)
 		}
-		c.userAgent = strings.TrimSpace(product)
+		c.userAgent = product
 		return nil
 	}
+}
+
+// isControl reports the characters that no HTTP header value may hold.
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
+
+// checkTokenText refuses an access token that cannot be sent as a Bearer
+// credential. OAuth tokens are visible ASCII (RFC 6750's b64token); anything
+// else would fail in the transport on every attempt, so it is refused up
+// front. The error names the position, never the token.
+func checkTokenText(tok string) error {
+	for i := range len(tok) {
+		if b := tok[i]; b <= 0x20 || b >= 0x7f {
+			return fmt.Errorf("the access token has a character not allowed in an HTTP header (byte %d of %d, 0x%02x)", i, len(tok), b)
+		}
+	}
+	return nil
 }
 
 // WithRetry sets how failed calls are retried (see RetryPolicy).
@@ -208,6 +233,27 @@ func WithRegistrationReconciliation() Option {
 	}
 }
 
+// DefaultListLimit is how much decoded data one List call may hold: 128 MiB.
+// 100,000 realistic registrants take about 55 MiB, far more than a training
+// has (GoTo plans seat hundreds to a few thousand), while a hostile answer of
+// empty elements, which decode to far more memory than their bytes, stops
+// there rather than at the process's limit.
+const DefaultListLimit = 128 << 20
+
+// WithListLimit sets how many bytes of decoded data a List call may hold
+// (default DefaultListLimit): each element counts its JSON bytes, its own
+// size and its nested lists. Past it, List returns a *ListTooLongError
+// (ErrListTooLong). All is not limited: it holds one element at a time.
+func WithListLimit(bytes int64) Option {
+	return func(c *config) error {
+		if bytes <= 0 {
+			return fmt.Errorf("gototraining: WithListLimit(%d): the limit must be positive", bytes)
+		}
+		c.listLimit = bytes
+		return nil
+	}
+}
+
 func (c *config) finish() error {
 	if c.sawTokenTwice {
 		return errors.New("gototraining: give one of WithAccessToken or WithTokenSource, not both")
@@ -221,6 +267,9 @@ func (c *config) finish() error {
 	}
 	if c.baseURL.Scheme == "http" && !c.allowHTTP && !isLoopback(c.baseURL.Hostname()) {
 		return fmt.Errorf("gototraining: WithBaseURL %q: plain http would send the token in clear text; use https, a loopback host, or WithInsecureHTTP", c.sawBaseURL)
+	}
+	if c.listLimit == 0 {
+		c.listLimit = DefaultListLimit
 	}
 	if c.retry == (RetryPolicy{}) {
 		c.retry = DefaultRetryPolicy()

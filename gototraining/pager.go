@@ -9,6 +9,7 @@ import (
 	"iter"
 	"math"
 	"net/http"
+	"unsafe"
 )
 
 // GoTo has no server paging: every list comes whole in one answer. All list
@@ -26,9 +27,12 @@ type lister[W any, T any] struct {
 }
 
 // stream sends the call and hands each element to yield until it returns
-// false. Errors are either the call's or a *DecodeError. When size is not
-// nil, it is set to measure the answer, for List to size its slice by.
-func (l lister[W, T]) stream(ctx context.Context, c *Client, size *listSize, yield func(T) bool) error {
+// false, with what the element costs in memory (its JSON bytes, its own
+// size and its nested lists), for List's cap. Errors are the call's, the
+// context's (checked between elements, so a buffered or compressed answer
+// cannot run past the deadline) or a *DecodeError. When size is not nil,
+// it is set to measure the answer, for List to size its slice by.
+func (l lister[W, T]) stream(ctx context.Context, c *Client, size *listSize, yield func(T, int64) bool) error {
 	resp, err := c.call(ctx, l.op, http.StatusOK, l.send)
 	if err != nil {
 		return err
@@ -40,19 +44,27 @@ func (l lister[W, T]) stream(ctx context.Context, c *Client, size *listSize, yie
 		*size = listSize{length: resp.ContentLength, read: dec.InputOffset}
 	}
 	var w W
+	elemSize := int64(unsafe.Sizeof(*new(T))) // w is reused; only the T is kept
 	err = walkArray(dec, l.field, func() (bool, error) {
+		if err := ctx.Err(); err != nil {
+			return false, err
+		}
 		var zero W
 		w = zero // fresh slices and fields for each element
 		capped.start = dec.InputOffset()
 		if err := dec.Decode(&w); err != nil {
 			return false, err
 		}
-		return yield(l.conv(&w)), nil
+		cost := elemSize + dec.InputOffset() - capped.start
+		if n, ok := any(&w).(interface{ nestedSize() int64 }); ok {
+			cost += n.nestedSize()
+		}
+		return yield(l.conv(&w), cost), nil
 	})
-	if err != nil {
-		return &DecodeError{StatusCode: resp.StatusCode, Operation: l.op.id, Err: err}
+	if err == nil {
+		return nil
 	}
-	return nil
+	return &DecodeError{StatusCode: resp.StatusCode, Operation: l.op.id, Err: err}
 }
 
 // elementCap stops a list whose single element grows past maxObjectBody:
@@ -77,10 +89,19 @@ func (c *elementCap) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// list collects the stream into a slice, up to the client's list limit
+// (WithListLimit): past it, the answer is dropped and a *ListTooLongError
+// says to use All, which keeps one element at a time.
 func (l lister[W, T]) list(ctx context.Context, c *Client) ([]T, error) {
 	var out []T
 	var size listSize
-	err := l.stream(ctx, c, &size, func(t T) bool {
+	var kept int64
+	limit := c.cfg.listLimit
+	err := l.stream(ctx, c, &size, func(t T, cost int64) bool {
+		if kept += cost; kept > limit {
+			out = nil // let it go before the error travels up
+			return false
+		}
 		if len(out) == cap(out) {
 			if more := size.grow(len(out)); more > 0 {
 				// make and copy: slices.Grow would round the capacity
@@ -96,6 +117,9 @@ func (l lister[W, T]) list(ctx context.Context, c *Client) ([]T, error) {
 	if err != nil {
 		return nil, err
 	}
+	if kept > limit {
+		return nil, &ListTooLongError{Operation: l.op.id, Limit: limit}
+	}
 	if out == nil {
 		out = []T{}
 	}
@@ -107,7 +131,7 @@ func (l lister[W, T]) list(ctx context.Context, c *Client) ([]T, error) {
 func (l lister[W, T]) all(ctx context.Context, c *Client) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		stopped := false
-		err := l.stream(ctx, c, nil, func(t T) bool {
+		err := l.stream(ctx, c, nil, func(t T, _ int64) bool {
 			if !yield(t, nil) {
 				stopped = true
 				return false

@@ -41,8 +41,11 @@ func (s *RecordingsService) All(ctx context.Context, training TrainingKey) iter.
 }
 
 // DownloadURL returns where the recording's file can be fetched: GoTo answers
-// with a redirect (302, or any other 3xx), which is read, not followed. The URL points at GoTo's
-// storage and may carry a short-lived credential of its own.
+// with a redirect (302, or any other 3xx), which is read, not followed. The
+// URL points at GoTo's storage and may carry a short-lived credential of its
+// own. A Location that is not an absolute https URL, or that carries the
+// access token, is refused with a *DecodeError (plain http only where the
+// API itself is plain http, as with a local fake).
 //
 //meta:operation getRecordingDownloadById
 func (s *RecordingsService) DownloadURL(ctx context.Context, training TrainingKey, recording RecordingID) (*url.URL, error) {
@@ -57,14 +60,9 @@ func (s *RecordingsService) DownloadURL(ctx context.Context, training TrainingKe
 		return nil, err
 	}
 	defer drainAndClose(resp.Body)
-	loc, err := resp.Location()
+	loc, err := s.c.checkLink(resp.Header.Get("Location"))
 	if err != nil {
-		return nil, &DecodeError{StatusCode: resp.StatusCode, Operation: op.id, Err: fmt.Errorf("the redirect has no usable Location: %w", err)}
-	}
-	// The file may come over plain http only where the API itself may.
-	plainOK := loc.Scheme == "http" && (s.c.cfg.allowHTTP || isLoopback(loc.Hostname()))
-	if loc.Scheme != "https" && !plainOK {
-		return nil, &DecodeError{StatusCode: resp.StatusCode, Operation: op.id, Err: fmt.Errorf("the redirect points at a %q URL, not https", loc.Scheme)}
+		return nil, &DecodeError{StatusCode: resp.StatusCode, Operation: op.id, Err: fmt.Errorf("the redirect's Location: %w", err)}
 	}
 	return loc, nil
 }
@@ -88,6 +86,7 @@ func (s *RecordingsService) Download(ctx context.Context, training TrainingKey, 
 	if err != nil {
 		return nil, err
 	}
+	dropUpgrade(resp)
 	if resp.StatusCode != http.StatusOK {
 		return nil, s.c.apiError(opGetRecordingDownloadByID, resp)
 	}

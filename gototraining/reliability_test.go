@@ -220,6 +220,42 @@ func trickle(d *frontDoor, w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// rawAnswer hijacks the connection and writes head as the whole answer's
+// status line and headers, bytes net/http's server would never send.
+func rawAnswer(w http.ResponseWriter, head string) net.Conn {
+	conn, buf, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(err)
+	}
+	_, _ = buf.WriteString(head)
+	_ = buf.Flush()
+	return conn
+}
+
+// switchingProtocols answers 101 and then holds the connection open without
+// a byte more, until the client closes it (or 10 s pass): what a client
+// reads as the body of a 101 is the raw connection, which no deadline bounds.
+func switchingProtocols(_ *frontDoor, w http.ResponseWriter, _ *http.Request) {
+	conn := rawAnswer(w, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+	defer conn.Close()
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	_, _ = io.Copy(io.Discard, conn)
+}
+
+// tokenInStatusLine answers with the request's token as the status code:
+// net/http quotes it in its "malformed HTTP status code" error.
+func tokenInStatusLine(_ *frontDoor, w http.ResponseWriter, r *http.Request) {
+	tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+	_ = rawAnswer(w, "HTTP/1.1 "+tok+" OK\r\n\r\n").Close()
+}
+
+// tokenInHeaderLine answers with a header line that is the token alone:
+// net/http quotes it in its "malformed MIME header line" error.
+func tokenInHeaderLine(_ *frontDoor, w http.ResponseWriter, r *http.Request) {
+	tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+	_ = rawAnswer(w, "HTTP/1.1 200 OK\r\n"+tok+"\r\n\r\n").Close()
+}
+
 func redirectLoop(_ *frontDoor, w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, r.URL.RequestURI(), http.StatusFound)
 }
@@ -313,7 +349,7 @@ var faultRows = []faultRow{
 	{name: "429 with Retry-After: 3600 (over MaxRetryAfter)", fake: &gototrainingtest.Fault{Status: 429, RetryAfter: "3600"}, n: 1,
 		want: [8]string{"*APIError 429 ×1", "*APIError 429 ×1", "*APIError 429 ×1", "*APIError 429 ×1", "*APIError 429 ×1", "*APIError 429 ×1", "*APIError 429 ×1", "*APIError 429 ×1"}},
 	{name: "500 ×3", fake: &gototrainingtest.Fault{Status: 500}, n: 3,
-		want: [8]string{"*APIError 500 ×1", "*APIError 500 ×1", "*APIError 500 ×1", "*APIError 500 ×1", "*APIError 500 ×1", "*APIError 500 ×1", "*APIError 500 ×1", "*APIError 500 ×1"}},
+		want: [8]string{"*APIError 500 ×1", "*APIError 500 ×1", "*APIError 500 ×1", "*APIError 500 ×1", "*APIError 500 ×1", "*APIError 500 +unknown ×1", "*APIError 500 +unknown ×1", "*APIError 500 +unknown ×1"}},
 	{name: "502 ×3", fake: &gototrainingtest.Fault{Status: 502}, n: 3,
 		want: [8]string{"ok ×4", "ok ×4", "ok ×4", "ok ×4", "ok ×4", "*APIError 502 +unknown ×1", "*APIError 502 +unknown ×1", "*APIError 502 +unknown ×1"}},
 	{name: "503 ×3", fake: &gototrainingtest.Fault{Status: 503}, n: 3,
@@ -331,7 +367,7 @@ var faultRows = []faultRow{
 	{name: "50 MB success body", door: fiftyMBSuccess, n: 1, acts: true,
 		want: [8]string{"*DecodeError ×1", "*DecodeError ×1", "*DecodeError ×1", ok1, ok1, "*DecodeError +unknown ×1", "*DecodeError +unknown ×1", ok1}},
 	{name: "50 MB error body (500)", door: fiftyMBError, n: 1,
-		want: [8]string{"*APIError 500 ×1", "*APIError 500 ×1", "*APIError 500 ×1", "*APIError 500 ×1", "*APIError 500 ×1", "*APIError 500 ×1", "*APIError 500 ×1", "*APIError 500 ×1"}},
+		want: [8]string{"*APIError 500 ×1", "*APIError 500 ×1", "*APIError 500 ×1", "*APIError 500 ×1", "*APIError 500 ×1", "*APIError 500 +unknown ×1", "*APIError 500 +unknown ×1", "*APIError 500 +unknown ×1"}},
 	{name: "body trickling past the deadline", door: trickle, n: 1, acts: true, deadline: shortDeadline,
 		want: [8]string{"*DecodeError +deadline ×1", "*DecodeError +deadline ×1", "*DecodeError +deadline ×1", ok1, ok1, "*DecodeError +deadline +unknown ×1", "*DecodeError +deadline +unknown ×1", "*DecodeError +deadline +unknown ×1"}},
 	{name: "redirect loop (302 to itself)", door: redirectLoop, n: 100,
@@ -339,7 +375,13 @@ var faultRows = []faultRow{
 	{name: "redirect to another host (307)", door: redirectAway, n: 1,
 		want: [8]string{"*APIError 307 ×1", "*APIError 307 ×1", "*APIError 307 ×1", "*APIError 307 ×1", "*APIError 307 ×1", "*APIError 307 ×1", "*APIError 307 ×1", "*APIError 307 ×1"}},
 	{name: "error page echoing the request headers (500)", door: echoError, n: 1,
-		want: [8]string{"*APIError 500 ×1", "*APIError 500 ×1", "*APIError 500 ×1", "*APIError 500 ×1", "*APIError 500 ×1", "*APIError 500 ×1", "*APIError 500 ×1", "*APIError 500 ×1"}},
+		want: [8]string{"*APIError 500 ×1", "*APIError 500 ×1", "*APIError 500 ×1", "*APIError 500 ×1", "*APIError 500 ×1", "*APIError 500 +unknown ×1", "*APIError 500 +unknown ×1", "*APIError 500 +unknown ×1"}},
+	{name: "101 Switching Protocols, connection held open", door: switchingProtocols, n: 1, deadline: shortDeadline,
+		want: [8]string{"*APIError 101 ×1", "*APIError 101 ×1", "*APIError 101 ×1", "*APIError 101 ×1", "*APIError 101 ×1", "*APIError 101 ×1", "*APIError 101 ×1", "*APIError 101 ×1"}},
+	{name: "token echoed in the status line", door: tokenInStatusLine, n: 100,
+		want: [8]string{"transport error ×4", "transport error ×4", "transport error ×4", "transport error ×4", "transport error ×4", "transport error +unknown ×1", "transport error +unknown ×1", "transport error +unknown ×1"}},
+	{name: "token echoed in a header line", door: tokenInHeaderLine, n: 100,
+		want: [8]string{"transport error ×4", "transport error ×4", "transport error ×4", "transport error ×4", "transport error ×4", "transport error +unknown ×1", "transport error +unknown ×1", "transport error +unknown ×1"}},
 	{name: "success body echoing the token", door: echoSuccess, n: 1, acts: true,
 		want: [8]string{"*DecodeError ×1", "*DecodeError ×1", "*DecodeError ×1", ok1, ok1, "*DecodeError +unknown ×1", "*DecodeError +unknown ×1", ok1}},
 }

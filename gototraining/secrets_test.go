@@ -300,11 +300,13 @@ func TestEchoedTokenIsRedactedAcrossReads(t *testing.T) {
 			answer{[]string{p + secretToken[:5], secretToken[5:9], secretToken[9:] + secretToken[:1], secretToken[1:]}},
 		)
 	}
+	// The answer must be a URL (StartURL checks it); the token goes in its query.
+	const startURLPrefix = "https://global.gototraining.com/start?t="
 	var next atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		c := cases[next.Add(1)-1]
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, `"`)
+		_, _ = io.WriteString(w, `"`+startURLPrefix)
 		for _, part := range c.parts {
 			_, _ = io.WriteString(w, part)
 			_ = http.NewResponseController(w).Flush()
@@ -322,7 +324,7 @@ func TestEchoedTokenIsRedactedAcrossReads(t *testing.T) {
 		if err != nil {
 			t.Fatalf("case %d: %v", i, err)
 		}
-		want := strings.ReplaceAll(strings.Join(tc.parts, ""), secretToken, "[REDACTED]")
+		want := startURLPrefix + strings.ReplaceAll(strings.Join(tc.parts, ""), secretToken, "[REDACTED]")
 		if got != want {
 			t.Fatalf("case %d (%d bytes in %d writes):\n got %.120q\nwant %.120q", i, len(want), len(tc.parts), got, want)
 		}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/gototraining-go/gototraining/gen"
@@ -158,7 +157,7 @@ func (s *TrainingsService) UpdateTimes(ctx context.Context, org OrganizerKey, tr
 	if err := s.c.decode(op, resp, &w); err != nil {
 		return NotifiedParties{}, err
 	}
-	return NotifiedParties{Registrants: w.NotifiedRegistrants, Trainers: w.NotifiedTrainers}, nil
+	return NotifiedParties{Registrants: int(w.NotifiedRegistrants), Trainers: int(w.NotifiedTrainers)}, nil
 }
 
 // UpdateRegistrationSettings turns web registration and confirmation emails
@@ -258,6 +257,9 @@ func (s *TrainingsService) Start(ctx context.Context, training TrainingKey) (str
 	if err := s.c.decode(op, resp, &w); err != nil {
 		return "", err
 	}
+	if _, err := s.c.checkLink(w.HostURL); err != nil {
+		return "", &DecodeError{StatusCode: resp.StatusCode, Operation: op.id, Err: fmt.Errorf("hostURL: %w", err)}
+	}
 	return w.HostURL, nil
 }
 
@@ -304,12 +306,12 @@ func (c *Client) getURL(ctx context.Context, op *operation, send func(context.Co
 	}
 	var s string
 	if text := strings.TrimSpace(string(data)); !strings.HasPrefix(text, `"`) {
-		if u, perr := url.Parse(text); perr == nil && u.IsAbs() && u.Host != "" {
-			return text, nil
-		}
-		err = fmt.Errorf("the answer %s is neither a JSON string nor a URL", quoteShort(data))
+		s = text // a bare URL, checked below like a quoted one
 	} else {
 		err = json.Unmarshal(data, &s)
+	}
+	if err == nil {
+		_, err = c.checkLink(s)
 	}
 	if err != nil {
 		return "", &DecodeError{StatusCode: resp.StatusCode, Operation: op.id, Err: err}

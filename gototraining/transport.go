@@ -3,6 +3,7 @@ package gototraining
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -20,10 +21,6 @@ import (
 type operation struct {
 	id    string
 	retry retryClass
-	// track: watch whether each attempt's request was written, to tell "not
-	// sent" from "maybe acted on" (creating calls, calls that email people,
-	// and DELETEs, whose retry after a lost answer finds nothing to delete).
-	track bool
 }
 
 // retryClass says when an operation may be sent again.
@@ -46,8 +43,10 @@ const (
 // operation, and what the attempts learned about whether GoTo may have acted.
 type callState struct {
 	op *operation
-	// wrote: some attempt's request was written to a connection.
-	wrote atomic.Bool
+	// writes counts the requests written to a connection, net/http's own
+	// replays included; wrote is writes > 0, kept for after the call.
+	writes atomic.Int32
+	wrote  atomic.Bool
 	// maybeHandled: some attempt was written and then failed without a
 	// definite answer (a broken connection, 502 or 504), so GoTo may have
 	// acted on it.
@@ -66,7 +65,7 @@ func callStateFrom(r *http.Request) *callState {
 	if st, ok := r.Context().Value(callStateKey{}).(*callState); ok {
 		return st
 	}
-	op := &operation{id: r.Method + " " + r.URL.Path, track: true}
+	op := &operation{id: r.Method + " " + r.URL.Path}
 	switch r.Method {
 	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
 		op.retry = retryAlways
@@ -107,7 +106,16 @@ func newTransport(base http.RoundTripper, cfg *config) *transport {
 	return &transport{base: base, cfg: cfg, ua: ua}
 }
 
+// RoundTrip runs the attempts and scrubs the token from the error it
+// returns: net/http quotes what a server sent in a malformed status or
+// header line, and a server that echoes the token there would otherwise
+// put it into the caller's error.
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.roundTrip(req)
+	return resp, t.scrub(err)
+}
+
+func (t *transport) roundTrip(req *http.Request) (*http.Response, error) {
 	st := callStateFrom(req)
 	op := st.op
 	ctx := req.Context()
@@ -116,15 +124,16 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if op.retry == retryNever || (req.Body != nil && req.Body != http.NoBody && req.GetBody == nil) {
 		attempts = 1
 	}
+	// Every request written to a connection counts as an attempt, also one
+	// that net/http sent again by itself (it replays a GET whose reused
+	// keep-alive connection broke), so that MaxAttempts is how often the
+	// server may see the call. The count also tells "not sent" from "maybe
+	// acted on". One trace serves all the attempts of the call.
+	actx := httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		WroteRequest: func(httptrace.WroteRequestInfo) { st.writes.Add(1) },
+	})
+	used := 0
 	for attempt := 1; ; attempt++ {
-		actx := ctx
-		var wrote *atomic.Bool // allocated only for tracked operations: reads stay lean
-		if op.track {
-			wrote = new(atomic.Bool)
-			actx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-				WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) },
-			})
-		}
 		r := req.Clone(actx)
 		if attempt > 1 && req.GetBody != nil {
 			body, err := req.GetBody()
@@ -133,15 +142,18 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			r.Body = body
 		}
+		before := st.writes.Load()
 		resp, final, err := t.attempt(r, op, attempt)
-		written := wrote != nil && wrote.Load()
+		writes := int(st.writes.Load() - before)
+		used += max(writes, 1)
+		written := writes > 0
 		if written {
 			st.wrote.Store(true)
 			if err != nil || resp.StatusCode == http.StatusBadGateway || resp.StatusCode == http.StatusGatewayTimeout {
 				st.maybeHandled.Store(true)
 			}
 		}
-		if final || attempt >= attempts || ctx.Err() != nil {
+		if final || used >= attempts || ctx.Err() != nil {
 			return resp, err
 		}
 		wait, retry := t.retryWait(op, resp, err, written, attempt)
@@ -218,6 +230,11 @@ func (t *transport) attempt(r *http.Request, op *operation, attempt int) (resp *
 		return fail(fmt.Errorf("gototraining: %s: the token source returned an empty access token", op.id))
 	}
 	if p := t.lastToken.Load(); p == nil || *p != tok {
+		// Checked once per new token: a token net/http would refuse as a
+		// header fails every attempt alike, so it is final.
+		if err := checkTokenText(tok); err != nil {
+			return fail(fmt.Errorf("gototraining: %s: from the token source: %w", op.id, err))
+		}
 		latest := tok // a copy per change, not a heap string per call
 		t.lastToken.Store(&latest)
 	}
@@ -228,6 +245,7 @@ func (t *transport) attempt(r *http.Request, op *operation, attempt int) (resp *
 	}
 	start := time.Now()
 	resp, err = t.base.RoundTrip(r)
+	dropUpgrade(resp)
 	if resp != nil && resp.Body != nil && resp.Body != http.NoBody && len(tok) >= minRedactedToken {
 		resp.Body = &redactingBody{body: resp.Body, token: []byte(tok), left: resp.ContentLength}
 	}
@@ -308,6 +326,37 @@ func (t *transport) redact(s string) string {
 	return s
 }
 
+// scrub returns err, or, when its text holds the access token, an error
+// that reads the same with the token replaced and still matches what err
+// matches (errors.Is and errors.As look through to err, and Timeout is
+// kept for url.Error). Unwrap is left out on purpose, so that printing an
+// unwrapped cause cannot show the token either.
+func (t *transport) scrub(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if clean := t.redact(msg); clean != msg {
+		return &redactedError{msg: clean, err: err}
+	}
+	return err
+}
+
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string        { return e.msg }
+func (e *redactedError) Is(target error) bool { return errors.Is(e.err, target) }
+func (e *redactedError) As(target any) bool   { return errors.As(e.err, target) }
+
+// Timeout keeps net.Error's answer, which url.Error asks its cause directly.
+func (e *redactedError) Timeout() bool {
+	var te interface{ Timeout() bool }
+	return errors.As(e.err, &te) && te.Timeout()
+}
+
 // redactingBody replaces the access token in a response body as it is read.
 // A server or proxy that echoes the Authorization header would otherwise put
 // the token into what is decoded from the body, and from there into error
@@ -377,6 +426,18 @@ func (b *redactingBody) Read(p []byte) (int, error) {
 }
 
 func (b *redactingBody) Close() error { return b.body.Close() }
+
+// dropUpgrade closes the body of a 101 Switching Protocols answer at once
+// and leaves an empty one. net/http hands such a body over as the raw
+// connection, which neither the context nor http.Client.Timeout bounds:
+// reading it, as the error path does, would wait until the server hangs up.
+// No GoTo call upgrades, so the answer is an error with nothing to read.
+func dropUpgrade(resp *http.Response) {
+	if resp != nil && resp.StatusCode == http.StatusSwitchingProtocols && resp.Body != nil {
+		_ = resp.Body.Close()
+		resp.Body = http.NoBody
+	}
+}
 
 // drainAndClose reads a little of what is left of a body, so the connection
 // can be reused, and closes it. A body larger than that is cut off with the

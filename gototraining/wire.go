@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
+	"strconv"
 	"time"
+	"unsafe"
 
 	"github.com/gototraining-go/gototraining/gen"
 )
@@ -48,7 +51,146 @@ func (t *wireTime) UnmarshalJSON(b []byte) error {
 	return fmt.Errorf("gototraining: date-time %s is not RFC 3339", quoteShort(b))
 }
 
-func minutes(n int64) time.Duration { return time.Duration(n) * time.Minute }
+// wireMinutes is one of GoTo's counts of whole minutes (a session's length,
+// time attended). Multiplied into a time.Duration unchecked, 153722867281
+// minutes would wrap to 5.2 s and MaxInt64 to -1m0s; a count that is
+// negative or does not fit a Duration (about 292 years) is refused instead.
+type wireMinutes time.Duration
+
+// maxMinutes is the largest minute count a time.Duration holds.
+const maxMinutes = math.MaxInt64 / int64(time.Minute)
+
+func (m *wireMinutes) UnmarshalJSON(b []byte) error {
+	n, err := parseCount(b, "minute count")
+	if err != nil || n < 0 {
+		return err // n < 0: null, which leaves the value alone
+	}
+	if n > maxMinutes {
+		return fmt.Errorf("gototraining: minute count %s does not fit a time.Duration (at most %d)", quoteShort(b), maxMinutes)
+	}
+	*m = wireMinutes(time.Duration(n) * time.Minute)
+	return nil
+}
+
+// wireCount is a count of people (attendees, notified parties): never
+// negative, and at most what an int32 holds, as the spec types it.
+type wireCount int
+
+func (c *wireCount) UnmarshalJSON(b []byte) error {
+	n, err := parseCount(b, "count")
+	if err != nil || n < 0 {
+		return err
+	}
+	if n > math.MaxInt32 {
+		return fmt.Errorf("gototraining: count %s is larger than %d", quoteShort(b), math.MaxInt32)
+	}
+	*c = wireCount(n)
+	return nil
+}
+
+// parseCount reads a JSON number that must be a whole, non-negative count
+// in plain decimal. It returns -1 for null.
+func parseCount(b []byte, what string) (int64, error) {
+	if bytes.Equal(b, []byte("null")) {
+		return -1, nil
+	}
+	if len(b) > 0 && b[0] == '-' {
+		return 0, fmt.Errorf("gototraining: %s %s is negative", what, quoteShort(b))
+	}
+	if len(b) == 0 || len(b) > 19 {
+		return 0, fmt.Errorf("gototraining: %s %s is not a whole number that fits 64 bits", what, quoteShort(b))
+	}
+	for _, d := range b {
+		if d < '0' || d > '9' {
+			return 0, fmt.Errorf("gototraining: %s %s is not a whole number", what, quoteShort(b))
+		}
+	}
+	n, err := strconv.ParseInt(string(b), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("gototraining: %s %s is not a whole number that fits 64 bits", what, quoteShort(b))
+	}
+	return n, nil
+}
+
+// wireList is a list nested in an answer: a training's times, the
+// organizers of a training or session, an attendee's periods. The caps on
+// an answer's bytes do not bound its memory: "{}," is 3 bytes of JSON but a
+// 48-byte TimeRange, and 4 MiB of empty times grew the heap by 266 MiB. So
+// the length of every nested list is counted before anything is allocated
+// for it, and a list longer than maxNestedList is a decode error.
+type wireList[T any] []T
+
+// maxNestedList is far beyond any real training's sessions, organizers or
+// an attendee's join and leave periods (GoTo's own examples have a handful),
+// and keeps one nested list under a megabyte however it is padded.
+const maxNestedList = 10_000
+
+func (l *wireList[T]) UnmarshalJSON(b []byte) error {
+	if bytes.Equal(b, []byte("null")) {
+		*l = nil
+		return nil
+	}
+	n, err := countElements(b)
+	if err != nil {
+		return err
+	}
+	if n > maxNestedList {
+		return fmt.Errorf("gototraining: a nested list has %d elements, more than the %d this client decodes", n, maxNestedList)
+	}
+	out := make([]T, 0, n) // json.Unmarshal appends into the capacity: no regrowth
+	if err := json.Unmarshal(b, &out); err != nil {
+		return err
+	}
+	*l = out
+	return nil
+}
+
+// countElements counts the elements of the JSON array b without decoding
+// them. encoding/json has already checked that b is one valid JSON value.
+func countElements(b []byte) (int, error) {
+	b = bytes.TrimSpace(b)
+	if len(b) < 2 || b[0] != '[' {
+		return 0, fmt.Errorf("gototraining: %s is not a JSON array", quoteShort(b))
+	}
+	n, depth, inString, escaped, empty := 0, 0, false, false, true
+	for _, c := range b[1 : len(b)-1] {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		case c == '"':
+			inString = true
+		case c == '[' || c == '{':
+			depth++
+		case c == ']' || c == '}':
+			depth--
+		case c == ',' && depth == 0:
+			n++
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			continue
+		}
+		empty = false
+	}
+	if empty {
+		return 0, nil
+	}
+	return n + 1, nil
+}
+
+// nestedSize is what a nested list keeps beyond its JSON bytes, for List's
+// memory cap: its domain copy, whose elements are the size of the wire
+// ones (the wire copy is dropped after the conversion).
+func nestedSize[T any](l wireList[T]) int64 {
+	var zero T
+	return int64(len(l)) * int64(unsafe.Sizeof(zero))
+}
 
 type wireRange struct {
 	StartDate wireTime `json:"startDate"`
@@ -87,14 +229,18 @@ type wireSettings struct {
 }
 
 type wireTraining struct {
-	TrainingKey          TrainingKey     `json:"trainingKey"`
-	TrainingID           string          `json:"trainingId"`
-	Name                 string          `json:"name"`
-	Description          string          `json:"description"`
-	TimeZone             string          `json:"timeZone"`
-	Times                []wireRange     `json:"times"`
-	Organizers           []wireOrganizer `json:"organizers"`
-	RegistrationSettings wireSettings    `json:"registrationSettings"`
+	TrainingKey          TrainingKey             `json:"trainingKey"`
+	TrainingID           string                  `json:"trainingId"`
+	Name                 string                  `json:"name"`
+	Description          string                  `json:"description"`
+	TimeZone             string                  `json:"timeZone"`
+	Times                wireList[wireRange]     `json:"times"`
+	Organizers           wireList[wireOrganizer] `json:"organizers"`
+	RegistrationSettings wireSettings            `json:"registrationSettings"`
+}
+
+func (w *wireTraining) nestedSize() int64 {
+	return nestedSize(w.Times) + nestedSize(w.Organizers)
 }
 
 func (w *wireTraining) domain() Training {
@@ -154,14 +300,16 @@ func (w *wireRegistration) domain() Registration {
 }
 
 type wireSession struct {
-	SessionKey       SessionKey      `json:"sessionKey"`
-	TrainingName     string          `json:"trainingName"`
-	SessionStartTime wireTime        `json:"sessionStartTime"`
-	SessionEndTime   wireTime        `json:"sessionEndTime"`
-	AttendanceCount  int             `json:"attendanceCount"`
-	Duration         int64           `json:"duration"`
-	Organizers       []wireOrganizer `json:"organizers"`
+	SessionKey       SessionKey              `json:"sessionKey"`
+	TrainingName     string                  `json:"trainingName"`
+	SessionStartTime wireTime                `json:"sessionStartTime"`
+	SessionEndTime   wireTime                `json:"sessionEndTime"`
+	AttendanceCount  wireCount               `json:"attendanceCount"`
+	Duration         wireMinutes             `json:"duration"`
+	Organizers       wireList[wireOrganizer] `json:"organizers"`
 }
+
+func (w *wireSession) nestedSize() int64 { return nestedSize(w.Organizers) }
 
 func (w *wireSession) domain() Session {
 	return Session{
@@ -169,32 +317,34 @@ func (w *wireSession) domain() Session {
 		TrainingName:    w.TrainingName,
 		Start:           time.Time(w.SessionStartTime),
 		End:             time.Time(w.SessionEndTime),
-		AttendanceCount: w.AttendanceCount,
-		Duration:        minutes(w.Duration),
+		AttendanceCount: int(w.AttendanceCount),
+		Duration:        time.Duration(w.Duration),
 		Organizers:      organizers(w.Organizers),
 	}
 }
 
 type wireAttendance struct {
-	JoinTime            wireTime `json:"joinTime"`
-	LeaveTime           wireTime `json:"leaveTime"`
-	TimeInPartOfSession int64    `json:"timeInPartOfSession"`
+	JoinTime            wireTime    `json:"joinTime"`
+	LeaveTime           wireTime    `json:"leaveTime"`
+	TimeInPartOfSession wireMinutes `json:"timeInPartOfSession"`
 }
 
 type wireAttendee struct {
-	GivenName      string           `json:"givenName"`
-	Surname        string           `json:"surname"`
-	Email          string           `json:"email"`
-	TimeInSession  int64            `json:"timeInSession"`
-	InSessionTimes []wireAttendance `json:"inSessionTimes"`
+	GivenName      string                   `json:"givenName"`
+	Surname        string                   `json:"surname"`
+	Email          string                   `json:"email"`
+	TimeInSession  wireMinutes              `json:"timeInSession"`
+	InSessionTimes wireList[wireAttendance] `json:"inSessionTimes"`
 }
+
+func (w *wireAttendee) nestedSize() int64 { return nestedSize(w.InSessionTimes) }
 
 func (w *wireAttendee) domain() Attendee {
 	a := Attendee{
 		GivenName:     w.GivenName,
 		Surname:       w.Surname,
 		Email:         w.Email,
-		TimeInSession: minutes(w.TimeInSession),
+		TimeInSession: time.Duration(w.TimeInSession),
 	}
 	if len(w.InSessionTimes) > 0 {
 		a.Periods = make([]AttendancePeriod, len(w.InSessionTimes))
@@ -202,7 +352,7 @@ func (w *wireAttendee) domain() Attendee {
 			a.Periods[i] = AttendancePeriod{
 				Join:     time.Time(p.JoinTime),
 				Leave:    time.Time(p.LeaveTime),
-				Duration: minutes(p.TimeInPartOfSession),
+				Duration: time.Duration(p.TimeInPartOfSession),
 			}
 		}
 	}
@@ -236,8 +386,8 @@ type wireHostURL struct {
 }
 
 type wireNotified struct {
-	NotifiedRegistrants int `json:"notifiedRegistrants"`
-	NotifiedTrainers    int `json:"notifiedTrainers"`
+	NotifiedRegistrants wireCount `json:"notifiedRegistrants"`
+	NotifiedTrainers    wireCount `json:"notifiedTrainers"`
 }
 
 // wireError is any of GoTo's error envelopes.
