@@ -206,6 +206,7 @@ func (f *Fake) serveOperation(w http.ResponseWriter, r *http.Request, op string,
 		resp = f.handle(r, op, in, params, body, readErr)
 	}
 	f.checkResponse(r, op, in, resp)
+	resp = f.applyQuirks(op, resp) // after the check: the model answers per spec, the quirks are a layer on top
 	f.finish(w, r, resp, fault, f.spec.success[op])
 }
 

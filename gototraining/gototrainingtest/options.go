@@ -23,6 +23,7 @@ type config struct {
 	seed               *[2]uint64
 	now                func() time.Time
 	downloadURL        string
+	quirks             bool
 }
 
 func defaultConfig() config {
