@@ -94,10 +94,14 @@ $(GOLANGCI_LINT_STAMP):
 	$(GOLANGCI_LINT) version
 	touch $@
 
-## test: unit tests with the race detector (the contract test has its own target).
+## test: unit tests with the race detector (the contract test has its own target),
+## then the client's fake-backed tests and examples once more against a fake
+## that answers with GoTo's real-world quirks (every method, not the fault matrix).
+QUIRK_TESTS := ^(TestTrainingLifeCycle|TestRegistrantLifeCycle|TestReportsAndRecordings|TestBadTokenIsUnauthorized|TestRetriesAgainstTheFake|TestRegistrationReconciliation|TestOrganizersOfTheAccount|TestAllRefusesBadKeysWithoutSending|Example.*)$$
 test:
 	$(call start,$@)
 	$(GO) test -race ./...
+	GOTOTRAINING_FAKE_QUIRKS=1 $(GO) test -race -count=1 -run '$(QUIRK_TESTS)' ./gototraining/
 	$(call stop,$@)
 
 ## npm-install: install the pinned spec tooling from api/package-lock.json.

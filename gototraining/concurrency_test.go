@@ -31,10 +31,10 @@ func TestSharedClientUnderConcurrency(t *testing.T) {
 	// The fake in process, without a socket: the calls exercise the
 	// client's own machinery (transport chain, token, logger, decoding) at
 	// the pace the race detector allows, not the loopback's.
-	srv, err := gototrainingtest.New(
+	srv, err := gototrainingtest.New(fakeOptions(
 		gototrainingtest.WithToken(secretToken),
 		gototrainingtest.WithViolationHandler(func(err error) { t.Errorf("the fake broke the spec: %v", err) }),
-		gototrainingtest.WithRequestViolationHandler(func(err error) { t.Errorf("invalid request: %v", err) }))
+		gototrainingtest.WithRequestViolationHandler(func(err error) { t.Errorf("invalid request: %v", err) }))...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,7 @@ import (
 // examples close it at their end rather than with defer, since log.Fatal
 // would skip deferred calls anyway.)
 func startFake() (*gototrainingtest.Server, *gototraining.Client, gototraining.OrganizerKey) {
-	srv, err := gototrainingtest.Start()
+	srv, err := gototrainingtest.Start(fakeOptions()...)
 	if err != nil {
 		log.Fatal(err)
 	}

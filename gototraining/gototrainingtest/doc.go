@@ -60,6 +60,16 @@
 // [Fake.Calls] counts the requests of each operation, faulted ones included,
 // so that a test can prove a request was sent exactly once.
 //
+// # GoTo's real-world quirks
+//
+// [WithRealWorldQuirks] makes the answers look like GoTo's rather than the
+// spec's strictest reading: keys inside objects as JSON numbers, trainings
+// without trainingId, an empty timeZone in getAllTrainings, an unknown
+// member ([QuirkUnknownField]) in every object, and errors in the
+// {"errorCode","message"} envelope. The answers are still checked against
+// the spec before the quirks are applied. Run your tests with it once, so
+// that they see what GoTo really sends.
+//
 // # Outside tests
 //
 // [Start] runs the same server for programs, and a [Fake] is an
