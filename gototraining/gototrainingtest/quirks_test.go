@@ -48,6 +48,26 @@ func objects(v any) []map[string]any {
 	return out
 }
 
+// obj and elem take a JSON object, and the i-th element of a JSON array, out
+// of a decoded answer, failing the test on another shape.
+func obj(t *testing.T, v any) map[string]any {
+	t.Helper()
+	m, ok := v.(map[string]any)
+	if !ok {
+		t.Fatalf("%#v is not a JSON object", v)
+	}
+	return m
+}
+
+func elem(t *testing.T, v any, i int) any {
+	t.Helper()
+	a, ok := v.([]any)
+	if !ok || len(a) <= i {
+		t.Fatalf("%#v is not a JSON array with an element %d", v, i)
+	}
+	return a[i]
+}
+
 // keyAs checks that m[name] is the key k, as a JSON number when asNumber and
 // as a JSON string otherwise, with all 19 digits.
 func keyAs(t *testing.T, m map[string]any, name string, k int64, asNumber bool) {
@@ -105,7 +125,7 @@ func TestRealWorldQuirks(t *testing.T) {
 			// getTraining: keys, trainingId, time zone kept, unknown fields.
 			tr := decodeExact(t, c.do(http.MethodGet, trainingPath(org, tk), nil))
 			checkUnknownField(t, "getTraining", tr, quirks)
-			m := tr.(map[string]any)
+			m := obj(t, tr)
 			keyAs(t, m, "trainingKey", tk, quirks)
 			st, _ := s.Training(tk)
 			if id, ok := m["trainingId"]; ok == quirks || (!quirks && id != st.TrainingID) {
@@ -114,9 +134,8 @@ func TestRealWorldQuirks(t *testing.T) {
 			if m["timeZone"] != "America/New_York" {
 				t.Errorf("getTraining timeZone = %v", m["timeZone"])
 			}
-			orgs := m["organizers"].([]any)
 			for i, k := range []int64{org, co} {
-				keyAs(t, orgs[i].(map[string]any), "organizerKey", k, quirks)
+				keyAs(t, obj(t, elem(t, m["organizers"], i)), "organizerKey", k, quirks)
 			}
 
 			// getAllTrainings: the time zone is empty.
@@ -126,7 +145,7 @@ func TestRealWorldQuirks(t *testing.T) {
 			if quirks {
 				wantTZ = ""
 			}
-			if got := list.([]any)[0].(map[string]any)["timeZone"]; got != wantTZ {
+			if got := obj(t, elem(t, list, 0))["timeZone"]; got != wantTZ {
 				t.Errorf("getAllTrainings timeZone = %q, want %q", got, wantTZ)
 			}
 
@@ -138,7 +157,7 @@ func TestRealWorldQuirks(t *testing.T) {
 			regs := decodeExact(t, c.do(http.MethodGet, trainingPath(org, tk)+"/registrants", nil))
 			checkUnknownField(t, "getRegistrants", regs, quirks)
 			one := decodeExact(t, c.do(http.MethodGet, fmt.Sprintf("%s/registrants/%d", trainingPath(org, tk), rk), nil))
-			for _, r := range []map[string]any{regs.([]any)[0].(map[string]any), one.(map[string]any)} {
+			for _, r := range []map[string]any{obj(t, elem(t, regs, 0)), obj(t, one)} {
 				keyAs(t, r, "registrantKey", rk, quirks)
 				if r["status"] != "DELETED" {
 					t.Errorf("status = %v, want DELETED", r["status"])
@@ -154,9 +173,9 @@ func TestRealWorldQuirks(t *testing.T) {
 			}
 			sessions := decodeExact(t, c.do(http.MethodGet, fmt.Sprintf("/reports/organizers/%d/trainings/%d", org, tk), nil))
 			checkUnknownField(t, "getSessionDetailsForTraining", sessions, quirks)
-			sess := sessions.([]any)[0].(map[string]any)
+			sess := obj(t, elem(t, sessions, 0))
 			keyAs(t, sess, "sessionKey", sk, quirks)
-			keyAs(t, sess["organizers"].([]any)[0].(map[string]any), "organizerKey", org, quirks)
+			keyAs(t, obj(t, elem(t, sess["organizers"], 0)), "organizerKey", org, quirks)
 			att := decodeExact(t, c.do(http.MethodGet, fmt.Sprintf("/reports/organizers/%d/sessions/%d/attendees", org, sk), nil))
 			checkUnknownField(t, "getAttendanceDetails", att, quirks)
 		})
