@@ -569,3 +569,53 @@ type timeoutError struct{ msg string }
 func (e *timeoutError) Error() string   { return e.msg }
 func (e *timeoutError) Timeout() bool   { return true }
 func (e *timeoutError) Temporary() bool { return true }
+
+// stalledSource is a token endpoint that never answers until released.
+type stalledSource struct {
+	inside  atomic.Int64 // Token calls started and not returned
+	calls   atomic.Int64
+	release chan struct{}
+}
+
+func (s *stalledSource) Token() (*oauth2.Token, error) {
+	s.calls.Add(1)
+	s.inside.Add(1)
+	defer s.inside.Add(-1)
+	<-s.release
+	return &oauth2.Token{AccessToken: testToken}, nil
+}
+
+// TestStalledTokenSourceHoldsOneGoroutine: each attempt used to start a
+// goroutine calling Token(); after 200 calls with 20 ms deadlines against a
+// stalled token endpoint, all returned in time but 200 goroutines stayed
+// blocked. Now one Token call is in flight however many callers wait.
+func TestStalledTokenSourceHoldsOneGoroutine(t *testing.T) {
+	t.Parallel()
+	srv, hits := serve(t, answer(http.StatusOK, "application/json", trainingJSON))
+	src := &stalledSource{release: make(chan struct{})}
+	c, _ := newClient(t, srv.URL, WithTokenSourceForTest(src))
+	for range 200 {
+		ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
+		_, err := c.Trainings.Get(ctx, orgKey, trainingKey)
+		cancel()
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("got %v; want the caller's deadline", err)
+		}
+	}
+	if n := src.inside.Load(); n != 1 {
+		t.Errorf("%d goroutines are blocked in the token source after 200 calls; want 1", n)
+	}
+	if hits.n.Load() != 0 {
+		t.Errorf("the API got %d requests without a token", hits.n.Load())
+	}
+
+	// Once the endpoint answers, the next call succeeds: with the stalled
+	// call's token if it joins it, or with a fresh call's.
+	close(src.release)
+	if _, err := c.Trainings.Get(t.Context(), orgKey, trainingKey); err != nil {
+		t.Fatal(err)
+	}
+	if n := src.calls.Load(); n > 2 {
+		t.Errorf("the token source was called %d times, want at most 2", n)
+	}
+}

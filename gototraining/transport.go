@@ -84,6 +84,10 @@ type transport struct {
 	// lastToken is the last access token sent, kept so that error text
 	// coming from the server can be scrubbed of it (see redact).
 	lastToken atomic.Pointer[string]
+
+	// fetching is the token source's call in flight, if any (see token).
+	fetchMu  sync.Mutex
+	fetching *tokenFetch
 }
 
 var userAgent = sync.OnceValue(func() string {
@@ -262,8 +266,11 @@ const minRedactedToken = 16
 
 // token asks the token source for an access token without outliving the
 // context: oauth2's TokenSource takes none, and a refresh against a slow
-// token endpoint would otherwise hold the call past its deadline. A static
-// token needs no such care.
+// token endpoint would otherwise hold the call past its deadline. At most
+// one Token call per client is in flight: callers that come while it runs
+// wait for its result, each bounded by its own context, so a stalled token
+// endpoint holds one goroutine, not one per attempt. A static token needs
+// no such care.
 func (t *transport) token(ctx context.Context) (string, error) {
 	if t.cfg.staticToken {
 		tok, err := t.cfg.tokenSource.Token()
@@ -272,25 +279,43 @@ func (t *transport) token(ctx context.Context) (string, error) {
 		}
 		return tok.AccessToken, nil
 	}
-	type result struct {
-		tok string
-		err error
+	t.fetchMu.Lock()
+	f := t.fetching
+	if f == nil {
+		f = &tokenFetch{done: make(chan struct{})}
+		t.fetching = f
+		go t.fetch(f)
 	}
-	done := make(chan result, 1) // buffered: a late answer never blocks the goroutine
-	go func() {
-		tok, err := t.cfg.tokenSource.Token()
-		if err != nil {
-			done <- result{err: err}
-			return
-		}
-		done <- result{tok: tok.AccessToken}
-	}()
+	t.fetchMu.Unlock()
 	select {
-	case r := <-done:
-		return r.tok, r.err
+	case <-f.done:
+		return f.tok, f.err
 	case <-ctx.Done():
 		return "", ctx.Err()
 	}
+}
+
+// tokenFetch is one Token call that any number of callers wait for.
+type tokenFetch struct {
+	done chan struct{} // closed when tok and err are set
+	tok  string
+	err  error
+}
+
+func (t *transport) fetch(f *tokenFetch) {
+	tok, err := t.cfg.tokenSource.Token()
+	switch {
+	case err != nil:
+		f.err = err
+	case tok == nil:
+		f.err = errors.New("the token source returned no token")
+	default:
+		f.tok = tok.AccessToken
+	}
+	t.fetchMu.Lock()
+	t.fetching = nil // the next caller asks the source anew
+	t.fetchMu.Unlock()
+	close(f.done)
 }
 
 func (t *transport) log(ctx context.Context, level slog.Level, msg string, op *operation, r *http.Request, resp *http.Response, err error, attempt int, took time.Duration, extra ...slog.Attr) {
