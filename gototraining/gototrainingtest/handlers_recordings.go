@@ -34,6 +34,7 @@ func (f *Fake) getRecordingsForTraining(c *call) response {
 		out.RecordingList[i] = recordingOut{
 			RecordingID:     rec.key,
 			Name:            rec.name,
+			Description:     "Online recording of " + t.name,
 			RegistrationURL: fmt.Sprintf("https://attendee.gototraining.com/recording/%d/register", rec.key),
 			DownloadURL:     f.downloadLocation(c.r, rec),
 			StartDate:       formatTime(rec.start),

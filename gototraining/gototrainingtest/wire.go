@@ -142,6 +142,7 @@ type recordingsListOut struct {
 type recordingOut struct {
 	RecordingID     int64  `json:"recordingId"`
 	Name            string `json:"name"`
+	Description     string `json:"description,omitempty"`
 	RegistrationURL string `json:"registrationUrl,omitempty"`
 	DownloadURL     string `json:"downloadUrl,omitempty"`
 	StartDate       string `json:"startDate"`
