@@ -35,9 +35,8 @@ func TestHandlersCoverSpec(t *testing.T) {
 	if diff := cmp.Diff(inSpec, handled); diff != "" {
 		t.Errorf("operations (-spec +handlers):\n%s", diff)
 	}
-	if len(inSpec) != 22 {
-		t.Errorf("the spec has %d operations, want 22", len(inSpec))
-	}
+	// How many operations there are is the spec's to say; that it still
+	// has the seed's operations is api's TestSpecHasTheSeedOperations.
 }
 
 // TestViolationsAreReported feeds the response checker answers that break
