@@ -44,10 +44,10 @@ export DO_NOT_TRACK := 1
 start = @mkdir -p $(CACHE_DIR)/timing && date +%s > $(CACHE_DIR)/timing/$(1) && echo "==> $(1)"
 stop  = @echo "<== $(1) ok in $$(( $$(date +%s) - $$(cat $(CACHE_DIR)/timing/$(1)) ))s"
 
-.PHONY: check generate check-generate lint test npm-install spec contract golangci-lint readme fuzz soak bench
+.PHONY: check generate check-generate lint test npm-install spec contract golangci-lint readme fuzz soak bench breaking compat-tools
 
 ## check: everything CI runs, in this order.
-check: check-generate lint test spec contract readme
+check: check-generate lint test spec contract readme breaking
 
 ## generate: regenerate gen/ from api/openapi.yaml.
 generate:
@@ -107,6 +107,29 @@ $(GOLANGCI_LINT_STAMP):
 	rm -f $(TOOLS_BIN)/.golangci-lint-*
 	$(GOLANGCI_LINT) version
 	touch $@
+
+## breaking: fail on a breaking change to the spec (oasdiff) or to the Go API
+## of gototraining and gototrainingtest (apidiff) since the base revision,
+## unless CHANGELOG.md's Unreleased "### Breaking" section names it. The base:
+## BASE=<rev>, else the newest v* tag, else the commit in api/compat-base.
+## See scripts/breaking.sh and CONTRIBUTING.md. Both tools are pinned here,
+## not in go.mod, and installed into .cache/bin.
+OASDIFF_VERSION := v1.39.0
+APIDIFF_VERSION := v0.0.0-20261113113407-e3970619a1a4
+COMPAT_STAMP    := $(TOOLS_BIN)/.compat-tools-$(OASDIFF_VERSION)-$(APIDIFF_VERSION)
+compat-tools: $(COMPAT_STAMP)
+
+$(COMPAT_STAMP):
+	mkdir -p $(TOOLS_BIN)
+	GOBIN=$(TOOLS_BIN) $(GO) install github.com/oasdiff/oasdiff@$(OASDIFF_VERSION)
+	GOBIN=$(TOOLS_BIN) $(GO) install golang.org/x/exp/cmd/apidiff@$(APIDIFF_VERSION)
+	rm -f $(TOOLS_BIN)/.compat-tools-*
+	touch $@
+
+breaking: $(COMPAT_STAMP)
+	$(call start,$@)
+	bash scripts/breaking.sh
+	$(call stop,$@)
 
 ## test: unit tests with the race detector (the contract test has its own target),
 ## then the client's fake-backed tests and examples once more against a fake
