@@ -90,8 +90,10 @@ func ExampleRegistrantsService_All() {
 	// grace@example.com APPROVED
 }
 
-// A second registration of the same email is a conflict.
-func ExampleErrConflict() {
+// A second registration of the same email is ErrConflict. (A package
+// example: go doc attaches examples to functions, types and methods, not to
+// variables such as ErrConflict.)
+func Example_conflict() {
 	srv, c, org := startFake()
 	ctx := context.Background()
 	start := time.Date(2026, 3, 26, 15, 0, 0, 0, time.UTC)
