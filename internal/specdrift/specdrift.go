@@ -188,3 +188,57 @@ func refName(r *openapi3.SchemaRef, fallback string) string {
 	}
 	return fallback
 }
+
+// RequestSchema is the JSON schema of op's request body, or nil.
+func RequestSchema(op *openapi3.Operation) *openapi3.SchemaRef {
+	if op.RequestBody == nil || op.RequestBody.Value == nil {
+		return nil
+	}
+	if mt := op.RequestBody.Value.Content.Get("application/json"); mt != nil {
+		return mt.Schema
+	}
+	return nil
+}
+
+// Unsent returns one line per property of schema that the JSON value v (as
+// decoded by encoding/json into any) does not hold, recursing into objects
+// and arrays of objects. A client that builds v from a request with every
+// field set would be unable to send what is listed. Keys in deliberate are
+// skipped, as in Missing.
+func Unsent(name string, schema *openapi3.SchemaRef, v any, deliberate map[string]string) []string {
+	var out []string
+	var walk func(name string, s *openapi3.Schema, v any)
+	walk = func(name string, s *openapi3.Schema, v any) {
+		switch {
+		case s.Type.Is(openapi3.TypeArray) && s.Items != nil:
+			arr, ok := v.([]any)
+			if !ok || len(arr) == 0 {
+				if isStructured(s.Items.Value) {
+					out = append(out, fmt.Sprintf("%s: the request sent no element to check", name))
+				}
+				return
+			}
+			walk(refName(s.Items, name+"[]"), s.Items.Value, arr[0])
+		case len(s.Properties) > 0:
+			obj, ok := v.(map[string]any)
+			if !ok {
+				out = append(out, fmt.Sprintf("%s: an object in the spec, but %T was sent", name, v))
+				return
+			}
+			for _, prop := range slices.Sorted(maps.Keys(s.Properties)) {
+				key := name + "." + prop
+				if _, ok := deliberate[key]; ok {
+					continue
+				}
+				pv, ok := obj[prop]
+				if !ok {
+					out = append(out, fmt.Sprintf("%s: cannot be set through the client's request types (nothing sent it with every field set)", key))
+					continue
+				}
+				walk(refName(s.Properties[prop], key), s.Properties[prop].Value, pv)
+			}
+		}
+	}
+	walk(refName(schema, name), schema.Value, v)
+	return out
+}
