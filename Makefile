@@ -44,10 +44,10 @@ export DO_NOT_TRACK := 1
 start = @mkdir -p $(CACHE_DIR)/timing && date +%s > $(CACHE_DIR)/timing/$(1) && echo "==> $(1)"
 stop  = @echo "<== $(1) ok in $$(( $$(date +%s) - $$(cat $(CACHE_DIR)/timing/$(1)) ))s"
 
-.PHONY: check generate check-generate lint test npm-install spec contract golangci-lint readme fuzz soak bench breaking compat-tools
+.PHONY: check generate check-generate lint test npm-install spec ts contract golangci-lint readme fuzz soak bench breaking compat-tools
 
 ## check: everything CI runs, in this order.
-check: check-generate lint test spec contract readme breaking
+check: check-generate lint test spec ts contract readme breaking
 
 ## generate: regenerate gen/ from api/openapi.yaml.
 generate:
@@ -157,6 +157,26 @@ spec: npm-install
 	cd api && $(NPM) run --silent lint:spectral
 	cd api && $(NPM) run --silent types
 	cd api && $(NPM) run --silent tsc
+	$(call stop,$@)
+
+## ts: a training's whole life in TypeScript (api/ts/lifecycle.test.ts: the
+## spec's generated types, openapi-fetch and api/ts/exact.ts) against
+## cmd/gototraining-fake, which the test builds and starts; every key exact.
+## Then the same with the reading half of the recipe off, which must fail on a
+## rounded registrant key (GOTOTRAINING_TS_EXACT, see the test).
+ts: npm-install
+	$(call start,$@)
+	cd api && $(NPM) run --silent types
+	cd api && $(NPM) run --silent ts
+	@echo 'ts: again with GOTOTRAINING_TS_EXACT=read-off, which must fail on a rounded registrant key'
+	@mkdir -p $(CACHE_DIR)
+	@if (cd api && GOTOTRAINING_TS_EXACT=read-off node --test ts/out/lifecycle.test.js) >$(CACHE_DIR)/ts-recipe-off.log 2>&1; then \
+		cat $(CACHE_DIR)/ts-recipe-off.log; \
+		echo 'ts: the life cycle passed without exact.ts reading the responses: it no longer proves that keys are exact' >&2; \
+		exit 1; \
+	fi
+	@grep -q 'registrant keys (API, fake)' $(CACHE_DIR)/ts-recipe-off.log || { cat $(CACHE_DIR)/ts-recipe-off.log; echo 'ts: without the recipe the test failed, but not on the registrant keys' >&2; exit 1; }
+	@echo 'ts: without the recipe: registrant keys rounded, as expected'
 	$(call stop,$@)
 
 ## contract: every operation through gen/ against a Prism mock of api/openapi.yaml.

@@ -37,6 +37,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/gototraining-go/gototraining/gen"
 	"github.com/gototraining-go/gototraining/gototraining"
 )
@@ -522,7 +524,7 @@ func benchPaired(b *testing.B, rounds int, gcBetween bool, calls []pairedCall) {
 		if !strings.HasPrefix(c.name, "gototraining") {
 			continue
 		}
-		for _, base := range []string{"nethttp", "gen"} {
+		for _, base := range []string{"nethttp", "gen", "tokenizer"} {
 			if median[base] > 0 {
 				b.ReportMetric(median[c.name]/median[base], c.name+"/"+base)
 			}
@@ -562,6 +564,10 @@ func BenchmarkGetTrainingPaired(b *testing.B) {
 // BenchmarkListRegistrantsPaired is BenchmarkListRegistrants/size=100000
 // with the four ways interleaved; see benchPaired. A round takes about two
 // seconds, so each iteration makes three, for a median of three at least.
+// A fifth call, tokenizer, is the floor of any decoder on this answer: a
+// hand-written request whose body jsontext skips value by value, keeping
+// nothing (its tokenizer-ns/op, against which gototraining-all-ns/op shows
+// what decoding into registrants adds).
 func BenchmarkListRegistrantsPaired(b *testing.B) {
 	srv := newBenchServer(b)
 	ctx := context.Background()
@@ -595,6 +601,9 @@ func BenchmarkListRegistrantsPaired(b *testing.B) {
 			}
 			return count(len(*resp.JSON200))
 		}},
+		{"tokenizer", func() error {
+			return benchSkipAll(ctx, hc, url, n)
+		}},
 		{"gototraining-list", func() error {
 			rs, err := c.Registrants.List(ctx, benchOrg, key)
 			if err != nil {
@@ -614,6 +623,36 @@ func BenchmarkListRegistrantsPaired(b *testing.B) {
 			return count(got)
 		}},
 	})
+}
+
+// benchSkipAll fetches url and reads its array with jsontext, skipping
+// each of its n elements whole.
+func benchSkipAll(ctx context.Context, hc *http.Client, url string, n int) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+benchToken)
+	resp, err := hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	dec := jsontext.NewDecoder(resp.Body)
+	if _, err := dec.ReadToken(); err != nil {
+		return err
+	}
+	got := 0
+	for dec.PeekKind() == '{' {
+		if err := dec.SkipValue(); err != nil {
+			return err
+		}
+		got++
+	}
+	if got != n {
+		return fmt.Errorf("skipped %d registrants, want %d", got, n)
+	}
+	return nil
 }
 
 // --- Peak heap ---

@@ -26,6 +26,10 @@ type Client struct {
 	api      *http.Client // the policy chain; never follows redirects
 	download *http.Client // the caller's client as given: no token, follows redirects
 	gen      *gen.Client
+
+	// bulkLimiter paces RegisterAll when the client has no limiter: one
+	// for all the runs of the client (see DefaultBulkInterval).
+	bulkLimiter Limiter
 }
 
 type service struct{ c *Client }
@@ -67,8 +71,15 @@ func NewClient(opts ...Option) (*Client, error) {
 		base = &copied
 	}
 	rt := base.Transport
-	if rt == nil {
-		rt = http.DefaultTransport
+	switch {
+	case cfg.rootCAs != nil:
+		rt = newSDKTransport(cfg.rootCAs)
+	case cfg.httpClient == nil:
+		// Not http.DefaultTransport: it keeps 2 idle connections per host,
+		// too few for concurrent callers (see DefaultMaxIdleConnsPerHost).
+		rt = sdkTransport()
+	case rt == nil:
+		rt = http.DefaultTransport // what the caller's client would use
 	}
 	tr := newTransport(rt, cfg)
 	api := *base
@@ -84,6 +95,9 @@ func NewClient(opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("gototraining: %w", err)
 	}
 	c := &Client{cfg: cfg, tr: tr, api: &api, download: base, gen: g}
+	if cfg.limiter == nil {
+		c.bulkLimiter = newPacer(DefaultBulkInterval)
+	}
 	c.Organizers = &OrganizersService{c}
 	c.Trainings = &TrainingsService{c}
 	c.Registrants = &RegistrantsService{c}
@@ -202,13 +216,12 @@ func sanitizeURL(u *url.URL) string {
 // maxObjectBody caps a single-object answer; lists are streamed instead.
 const maxObjectBody = 16 << 20
 
-// decode reads a single JSON value answer into v and closes the body.
+// decode reads a single JSON value answer into v, at most maxObjectBody of
+// it, and closes the body. It decodes as it reads, with a pooled decoder
+// (wiredecode.go), rather than reading the answer into a slice first.
 func (c *Client) decode(op *operation, resp *http.Response, v any) error {
-	data, err := c.read(op, resp)
-	if err != nil {
-		return err
-	}
-	if err := decodeJSON(data, v); err != nil {
+	defer drainAndClose(resp.Body)
+	if err := decodeAnswer(resp.Body, v); err != nil {
 		return &DecodeError{StatusCode: resp.StatusCode, Operation: op.id, Err: err}
 	}
 	return nil

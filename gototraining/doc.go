@@ -79,6 +79,31 @@
 // back, its error matches ErrOutcomeUnknown; look before trying again, or
 // let WithRegistrationReconciliation do it for registrations.
 //
+// # Cohorts
+//
+// Registrants.RegisterAll registers a whole cohort: every learner is
+// validated before the first request, repeated emails are sent once, at
+// most DefaultBulkConcurrency calls are in flight, and the run keeps to the
+// client's limiter or, without one, to DefaultBulkInterval (9.6 requests
+// per second, under GoTo's 10). It yields one RegisterAllResult per learner
+// as they complete: registered, already registered (with the key, from one
+// read of the registrant list for the whole run), duplicate, invalid,
+// failed, outcome unknown, or not attempted when the context ended.
+//
+// # Connections
+//
+// Without WithHTTPClient, clients send through one transport of this
+// package, shared by all of them: http.DefaultTransport's settings (proxy
+// from the environment, dial and TLS timeouts, HTTP/2 over TLS), with
+// DefaultMaxIdleConnsPerHost (32) idle connections kept per host instead of
+// Go's 2, so that concurrent callers reuse their connections instead of
+// opening one (a TCP and TLS handshake) per call. To tune it, pass your own
+// http.Client with WithHTTPClient: clone http.DefaultTransport, set
+// MaxIdleConnsPerHost to at least the calls you run at once, leave
+// ForceAttemptHTTP2 on, and set MaxConnsPerHost only if you must cap
+// sockets (calls past it wait for a connection; nested All loops each hold
+// one). The client copies yours and never changes it.
+//
 // # Testing
 //
 // Package gototrainingtest is a fake GoToTraining server that keeps state

@@ -40,6 +40,13 @@ var (
 	// client's list limit (see WithListLimit). All streams the same list
 	// with flat memory. The error is a *ListTooLongError.
 	ErrListTooLong = errors.New("gototraining: list too long")
+	// ErrReauthorizationRequired: GoTo refused the grant behind the token
+	// source (invalid_grant: the refresh token or personal access token was
+	// revoked, expired or rotated away), or a store holds no token yet. No
+	// retry can mend it: the user must authorize again (LoginWithBrowser) or
+	// make a new personal access token. The error is a *TokenError, or
+	// wraps this sentinel.
+	ErrReauthorizationRequired = errors.New("gototraining: the user must authorize again")
 )
 
 // maxErrorBody caps how much of an error body is read; the rest is discarded

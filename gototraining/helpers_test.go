@@ -3,7 +3,6 @@ package gototraining
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // testToken is distinctive so that a leak is easy to grep for.
@@ -111,7 +112,10 @@ const trainingJSON = `{"trainingKey":"8178251407424893697","name":"Intro","descr
 "organizers":[{"organizerKey":"8439885694023994630","email":"c@example.com","givenName":"C","surname":"W"}],
 "registrationSettings":{"disableConfirmationEmail":false,"disableWebRegistration":true},"trainingId":"264712031"}`
 
-func newDecoder(data []byte) *json.Decoder { return json.NewDecoder(bytes.NewReader(data)) }
+// newDecoder reads data as the client reads an answer (wiredecode.go).
+func newDecoder(data []byte) *jsontext.Decoder {
+	return jsontext.NewDecoder(bytes.NewReader(data), decodeOptions...)
+}
 
 func fakeResponse(status int, body []byte) *http.Response {
 	req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, "https://api.example.com/G2T/rest/x?q=1", nil)

@@ -269,39 +269,6 @@ func TestNestedListsAreBounded(t *testing.T) {
 	}
 }
 
-func TestCountElements(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]int{
-		`[]`: 0, ` [ ] `: 0, `[1]`: 1, `[{},{}]`: 2, `[[1,2],{"a":[3,4]},"x,y"]`: 3,
-		`["a\"],[", 2]`: 2, `["\\", 1]`: 2, "[\n{}\t,\r{} ]": 2,
-	} {
-		if got, err := countElements([]byte(in)); err != nil || got != want {
-			t.Errorf("%s: got %d, %v; want %d", in, got, err, want)
-		}
-	}
-	if _, err := countElements([]byte(`{"a":1}`)); err == nil {
-		t.Error("an object counted as an array")
-	}
-}
-
-// FuzzCountElements: countElements agrees with encoding/json on every
-// valid array.
-func FuzzCountElements(f *testing.F) {
-	for _, s := range []string{`[]`, `[{},{}]`, `["a\"],[",[1,[2]],{"k":"}"}]`, `[null,true,1e3]`} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, in string) {
-		var want []any
-		if decodeJSON([]byte(in), &want) != nil || want == nil {
-			return // not an array: encoding/json never hands countElements one
-		}
-		got, err := countElements([]byte(in))
-		if err != nil || got != len(want) {
-			t.Fatalf("%q: counted %d, %v; encoding/json has %d", in, got, err, len(want))
-		}
-	})
-}
-
 // TestMinuteCountsDoNotWrap: 153722867281 minutes decoded as 5.2 s and
 // MaxInt64 as -1m0s; negative counts were taken as they came.
 func TestMinuteCountsDoNotWrap(t *testing.T) {

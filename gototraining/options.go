@@ -2,6 +2,7 @@ package gototraining
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -45,6 +46,7 @@ type config struct {
 	now           func() time.Time                           // injected by tests
 	sawBaseURL    string
 	sawTokenTwice bool
+	rootCAs       *x509.CertPool // tests only: see withRootCAs
 }
 
 // WithAccessToken authenticates every request with a fixed OAuth access token.
@@ -73,7 +75,11 @@ func WithAccessToken(token string) Option {
 // WithTokenSource authenticates every request with a token from ts, for
 // example the refreshing source of an oauth2.Config (see Endpoint). The
 // source is asked for a token on every attempt, so wrap it with
-// oauth2.ReuseTokenSource if it is expensive.
+// oauth2.ReuseTokenSource if it is expensive. When ts is a
+// RenewableTokenSource (StoredTokenSource, RefreshingTokenSource,
+// PersonalAccessTokenSource), a call GoTo refuses for its token is repeated
+// once with a new one; with any other source it is returned as
+// ErrUnauthorized.
 func WithTokenSource(ts oauth2.TokenSource) Option {
 	return func(c *config) error {
 		if ts == nil {
@@ -127,7 +133,11 @@ func WithInsecureHTTP() Option {
 
 // WithHTTPClient makes the client send through a copy of hc: its Transport,
 // Timeout and Jar are used; hc itself is never changed. Redirects are not
-// followed by API calls (see Recordings.DownloadURL).
+// followed by API calls (see Recordings.DownloadURL). Without it, the client
+// uses a transport tuned for concurrent calls (see
+// DefaultMaxIdleConnsPerHost); give hc's Transport as many idle
+// connections per host (MaxIdleConnsPerHost) as the calls you run at once:
+// a hc with no Transport sends through http.DefaultTransport, which keeps 2.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {

@@ -2,7 +2,6 @@ package gototraining
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +9,8 @@ import (
 	"math"
 	"net/http"
 	"unsafe"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // GoTo has no server paging: every list comes whole in one answer. All list
@@ -38,55 +39,49 @@ func (l lister[W, T]) stream(ctx context.Context, c *Client, size *listSize, yie
 		return err
 	}
 	defer drainAndClose(resp.Body)
-	capped := &elementCap{r: resp.Body}
-	dec := json.NewDecoder(capped)
+	// The decoder reads through a cap on each element: memory stays flat
+	// across elements, but the decoder buffers a token or a value whole, so
+	// without the cap one endless element would be read to its end.
+	p := getDecoder(resp.Body, maxObjectBody, errElementTooLarge)
+	dec := &p.dec
 	if size != nil {
 		*size = listSize{length: resp.ContentLength, read: dec.InputOffset}
 	}
-	var w W
-	elemSize := int64(unsafe.Sizeof(*new(T))) // w is reused; only the T is kept
+	var w W // reused: only the T is kept
+	wd, ok := any(&w).(wireDecoder)
+	if !ok {
+		return fmt.Errorf("gototraining: no decoder for %T", w) // a programming error, caught by the tests
+	}
+	nested, _ := any(&w).(interface{ nestedSize() int64 })
+	elemSize := int64(unsafe.Sizeof(*new(T)))
+	var largest int64 // the largest element, which the decoder's buffer had to hold
 	err = walkArray(dec, l.field, func() (bool, error) {
 		if err := ctx.Err(); err != nil {
 			return false, err
 		}
 		var zero W
 		w = zero // fresh slices and fields for each element
-		capped.start = dec.InputOffset()
-		if err := dec.Decode(&w); err != nil {
-			return false, err
+		start := dec.InputOffset()
+		p.in.start = start
+		if err := wd.decodeFrom(dec); err != nil {
+			return false, at(dec, err)
 		}
-		cost := elemSize + dec.InputOffset() - capped.start
-		if n, ok := any(&w).(interface{ nestedSize() int64 }); ok {
-			cost += n.nestedSize()
+		n := dec.InputOffset() - start
+		largest = max(largest, n)
+		cost := elemSize + n
+		if nested != nil {
+			cost += nested.nestedSize()
 		}
 		return yield(l.conv(&w), cost), nil
 	})
+	if err != nil || l.field != "" {
+		largest = p.in.read // the buffer may have grown for anything read
+	}
+	p.release(largest)
 	if err == nil {
 		return nil
 	}
 	return &DecodeError{StatusCode: resp.StatusCode, Operation: l.op.id, Err: err}
-}
-
-// elementCap stops a list whose single element grows past maxObjectBody:
-// the stream keeps memory flat across elements, but the decoder buffers
-// each element whole, so without a cap one endless element would be read
-// to its end. What the decoder has read beyond the current element's start
-// is what it holds.
-type elementCap struct {
-	r     io.Reader
-	read  int64 // bytes handed to the decoder
-	start int64 // the decoder's offset where the current element begins
-}
-
-var errElementTooLarge = fmt.Errorf("a list element is larger than %d bytes", maxObjectBody)
-
-func (c *elementCap) Read(p []byte) (int, error) {
-	if c.read-c.start > maxObjectBody {
-		return 0, errElementTooLarge
-	}
-	n, err := c.r.Read(p)
-	c.read += int64(n)
-	return n, err
 }
 
 // list collects the stream into a slice, up to the client's list limit
@@ -184,91 +179,89 @@ var errTrailingData = errors.New("unexpected data after the list")
 // on. With field set, the answer is an object and the array is under that key;
 // other keys are skipped. An empty answer or null counts as an empty list,
 // since GoTo documents "the response will be empty" for some empty lists.
-func walkArray(dec *json.Decoder, field string, next func() (bool, error)) error {
-	tok, err := dec.Token()
-	if errors.Is(err, io.EOF) {
-		return nil
-	}
-	if err != nil {
+func walkArray(dec *jsontext.Decoder, field string, next func() (bool, error)) error {
+	switch dec.PeekKind() {
+	case 0:
+		_, err := dec.ReadToken()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
 		return err
-	}
-	if tok == nil {
-		return expectEOF(dec)
-	}
-	if field != "" {
-		if tok != json.Delim('{') {
-			return fmt.Errorf("expected a JSON object, got %v", tok)
-		}
-		found := false
-		for dec.More() {
-			key, err := dec.Token()
-			if err != nil {
-				return err
-			}
-			if key == field && !found {
-				found = true
-				if cont, err := walkElements(dec, next); err != nil || !cont {
-					return err
-				}
-				continue
-			}
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				return err
-			}
-		}
-		if _, err := dec.Token(); err != nil { // the closing brace
+	case 'n':
+		if _, err := dec.ReadToken(); err != nil {
 			return err
 		}
-		if !found {
-			return fmt.Errorf("the answer has no %q list", field)
+		return expectEOF(dec)
+	}
+	if field == "" {
+		if dec.PeekKind() != '[' {
+			return notA(dec, "a JSON array")
+		}
+		if cont, err := walkElements(dec, next); err != nil || !cont {
+			return err
 		}
 		return expectEOF(dec)
 	}
-	if tok != json.Delim('[') {
-		return fmt.Errorf("expected a JSON array, got %v", tok)
-	}
-	if cont, err := walkElementsOpened(dec, next); err != nil || !cont {
+	found, stopped := false, false
+	err := readObject(dec, func(name []byte) error {
+		if string(name) != field {
+			return dec.SkipValue()
+		}
+		found = true
+		cont, err := walkElements(dec, next)
+		if err == nil && !cont {
+			stopped = true
+			return errStopped
+		}
 		return err
+	})
+	switch {
+	case stopped:
+		return nil
+	case err != nil:
+		return err
+	case !found:
+		return fmt.Errorf("the answer has no %q list", field)
 	}
 	return expectEOF(dec)
 }
 
-// walkElements reads an array value (opening bracket included) element by
+// errStopped ends the walk of an object when next asked to stop.
+var errStopped = errors.New("stopped")
+
+// walkElements reads an array value (null is an empty one) element by
 // element. It reports false when next asked to stop.
-func walkElements(dec *json.Decoder, next func() (bool, error)) (bool, error) {
-	tok, err := dec.Token()
-	if err != nil {
+func walkElements(dec *jsontext.Decoder, next func() (bool, error)) (bool, error) {
+	switch dec.PeekKind() {
+	case 'n':
+		_, err := dec.ReadToken()
+		return err == nil, err // "key": null, an empty list
+	case '[', 0:
+	default:
+		return false, notA(dec, "a JSON array")
+	}
+	if _, err := dec.ReadToken(); err != nil {
 		return false, err
 	}
-	if tok == nil {
-		return true, nil // "key": null, an empty list
-	}
-	if tok != json.Delim('[') {
-		return false, fmt.Errorf("expected a JSON array, got %v", tok)
-	}
-	return walkElementsOpened(dec, next)
-}
-
-func walkElementsOpened(dec *json.Decoder, next func() (bool, error)) (bool, error) {
-	for dec.More() {
+	for {
+		switch dec.PeekKind() {
+		case ']', 0:
+			_, err := dec.ReadToken() // the closing bracket, or the syntax error
+			return err == nil, err
+		}
 		cont, err := next()
 		if err != nil || !cont {
 			return false, err
 		}
 	}
-	if _, err := dec.Token(); err != nil { // the closing bracket
-		return false, err
-	}
-	return true, nil
 }
 
-func expectEOF(dec *json.Decoder) error {
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		if err != nil {
-			return err
-		}
-		return errTrailingData
+func expectEOF(dec *jsontext.Decoder) error {
+	switch _, err := dec.ReadToken(); {
+	case errors.Is(err, io.EOF):
+		return nil
+	case err != nil:
+		return err
 	}
-	return nil
+	return errTrailingData
 }

@@ -52,13 +52,7 @@ func (s *RegistrantsService) All(ctx context.Context, org OrganizerKey, training
 //meta:operation registerForTraining
 func (s *RegistrantsService) Register(ctx context.Context, org OrganizerKey, training TrainingKey, req RegisterRequest) (Registration, error) {
 	op := opRegisterForTraining
-	err := firstError(
-		checkOrgTraining(op, org, training),
-		checkEmail(op, "Email", req.Email),
-		checkText(op, "GivenName", req.GivenName),
-		checkText(op, "Surname", req.Surname),
-	)
-	if err != nil {
+	if err := checkRegister(org, training, req); err != nil {
 		return Registration{}, err
 	}
 	body := gen.RegistrantReqCreate{Email: openapi_types.Email(req.Email), GivenName: req.GivenName, Surname: req.Surname}
@@ -82,6 +76,18 @@ func (s *RegistrantsService) Register(ctx context.Context, org OrganizerKey, tra
 		return s.reconcile(ctx, org, training, req.Email, err)
 	}
 	return Registration{}, err
+}
+
+// checkRegister is Register's validation, which RegisterAll also runs on
+// every learner before it sends anything.
+func checkRegister(org OrganizerKey, training TrainingKey, req RegisterRequest) error {
+	op := opRegisterForTraining
+	return firstError(
+		checkOrgTraining(op, org, training),
+		checkEmail(op, "Email", req.Email),
+		checkText(op, "GivenName", req.GivenName),
+		checkText(op, "Surname", req.Surname),
+	)
 }
 
 // reconcile looks for the registrant whose registration had an unknown

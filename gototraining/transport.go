@@ -3,6 +3,7 @@ package gototraining
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -137,6 +138,8 @@ func (t *transport) roundTrip(req *http.Request) (*http.Response, error) {
 		WroteRequest: func(httptrace.WroteRequestInfo) { st.writes.Add(1) },
 	})
 	used := 0
+	renewed := false // the call was repeated once with a new token
+	refused := ""    // the access token GoTo refused, never to be sent again
 	for attempt := 1; ; attempt++ {
 		r := req.Clone(actx)
 		if attempt > 1 && req.GetBody != nil {
@@ -147,7 +150,23 @@ func (t *transport) roundTrip(req *http.Request) (*http.Response, error) {
 			r.Body = body
 		}
 		before := st.writes.Load()
-		resp, final, err := t.attempt(r, op, attempt)
+		resp, final, err := t.attempt(r, op, attempt, refused)
+		if rs, ok := t.renewable(req); ok && err == nil && !renewed && tokenRefused(resp) {
+			// GoTo refused the token before acting: drop it, and repeat
+			// the call once with a new one, outside the retry budget and
+			// for creating calls too. Callers refused with the same token
+			// cause one token request between them (see Invalidate and
+			// token). A second refusal is returned as it is.
+			renewed = true
+			drainAndClose(resp.Body)
+			refused = strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+			rs.Invalidate(refused)
+			if !st.maybeHandled.Load() {
+				st.wrote.Store(false) // a refused request is not one GoTo may have acted on
+			}
+			t.log(ctx, slog.LevelWarn, "gototraining: access token refused; repeating with a new one", op, r, resp, nil, attempt, 0)
+			continue
+		}
 		writes := int(st.writes.Load() - before)
 		used += max(writes, 1)
 		written := writes > 0
@@ -178,6 +197,63 @@ func (t *transport) roundTrip(req *http.Request) (*http.Response, error) {
 	}
 }
 
+// renewable returns the token source when a call refused for its token can
+// be repeated with a new one: the source can mint one, and the body can be
+// sent again.
+func (t *transport) renewable(req *http.Request) (RenewableTokenSource, bool) {
+	rs, ok := t.cfg.tokenSource.(RenewableTokenSource)
+	if !ok || t.cfg.staticToken {
+		return nil, false
+	}
+	return rs, req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+}
+
+// maxTokenErrorPeek is how much of a 403 body is read to find GoTo's
+// InvalidToken code; its error bodies are a few dozen bytes.
+const maxTokenErrorPeek = 4 << 10
+
+// tokenRefused reports an answer that refuses the access token: 401, or
+// 403 with a token error code (see APIError.invalidToken). The part of a
+// 403 body read to find out is put back in front of the rest.
+func tokenRefused(resp *http.Response) bool {
+	switch resp.StatusCode {
+	case http.StatusUnauthorized:
+		return true
+	case http.StatusForbidden:
+	default:
+		return false
+	}
+	if resp.Body == nil || resp.Body == http.NoBody {
+		return false
+	}
+	peek, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenErrorPeek))
+	resp.Body = &peekedBody{Reader: io.MultiReader(bytes.NewReader(peek), errReader{err}, resp.Body), Closer: resp.Body}
+	var w struct {
+		IntErrCode string `json:"int_err_code"`
+	}
+	if json.Unmarshal(peek, &w) != nil {
+		return false
+	}
+	return (&APIError{StatusCode: http.StatusForbidden, IntErrCode: w.IntErrCode}).invalidToken()
+}
+
+// peekedBody is a body whose start was read and put back.
+type peekedBody struct {
+	io.Reader
+	io.Closer
+}
+
+// errReader hands on the error that cut a peek short, at the place it
+// happened; a nil error reads as an empty reader.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	return 0, io.EOF
+}
+
 // retryWait decides whether the outcome of an attempt is retried, and after
 // how long.
 func (t *transport) retryWait(op *operation, resp *http.Response, err error, wrote bool, attempt int) (time.Duration, bool) {
@@ -206,7 +282,11 @@ func (t *transport) retryWait(op *operation, resp *http.Response, err error, wro
 // attempt sends one try: limiter, token, headers, then the base transport.
 // final reports an error that a retry cannot mend (the limiter or the token
 // source refused), so that it is returned at once.
-func (t *transport) attempt(r *http.Request, op *operation, attempt int) (resp *http.Response, final bool, err error) {
+//
+// refused is an access token GoTo refused during this call: if the token
+// source still hands it out (a Token call that began before Invalidate),
+// it is asked again.
+func (t *transport) attempt(r *http.Request, op *operation, attempt int, refused string) (resp *http.Response, final bool, err error) {
 	ctx := r.Context()
 	fail := func(err error) (*http.Response, bool, error) {
 		if r.Body != nil {
@@ -227,6 +307,12 @@ func (t *transport) attempt(r *http.Request, op *operation, attempt int) (resp *
 		}
 	}
 	tok, err := t.token(ctx)
+	// A fetch that was in flight when the token was invalidated returns
+	// it once more; the fetch after it sees the invalidation. Bounded, in
+	// case the source keeps handing it out.
+	for i := 0; err == nil && refused != "" && tok == refused && i < 2; i++ {
+		tok, err = t.token(ctx)
+	}
 	if err != nil {
 		return fail(fmt.Errorf("gototraining: %s: getting an access token: %w", op.id, err))
 	}
@@ -466,11 +552,28 @@ func dropUpgrade(resp *http.Response) {
 
 // drainAndClose reads a little of what is left of a body, so the connection
 // can be reused, and closes it. A body larger than that is cut off with the
-// connection rather than read to its end.
+// connection rather than read to its end. It reads into a pooled buffer
+// rather than through io.Copy, whose io.LimitReader cost an allocation on
+// every call, also when the body had been read to its end.
 func drainAndClose(body io.ReadCloser) {
 	if body == nil {
 		return
 	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(body, 64<<10))
+	buf, ok := drainBuffers.Get().(*[4 << 10]byte)
+	if !ok {
+		buf = new([4 << 10]byte) // the pool holds nothing else
+	}
+	for left, idle := 64<<10, 0; left > 0 && idle < 100; {
+		n, err := body.Read(buf[:min(left, len(buf))])
+		if err != nil {
+			break
+		}
+		if left -= n; n == 0 {
+			idle++ // a reader that never makes progress, as bufio counts them
+		}
+	}
+	drainBuffers.Put(buf)
 	_ = body.Close()
 }
+
+var drainBuffers = sync.Pool{New: func() any { return new([4 << 10]byte) }}

@@ -2,7 +2,6 @@ package gototraining
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
@@ -16,7 +15,10 @@ import (
 // Responses are decoded into the wire structs below rather than into gen's
 // models: gen types keys as a string-or-number union held in a RawMessage,
 // which costs an allocation per key and a second parse; these structs decode
-// keys and times in one pass and then convert field by field. Requests are
+// keys and times in one pass and then convert field by field. Their json
+// tags are what the drift gate (drift_test.go) checks against the spec; the
+// token walks of wiredecode.go read the same names, and the fuzz targets
+// check that they agree with reflection over these tags. Requests are
 // built from gen's models, so the bodies we send are the spec's.
 
 // wireTime decodes GoTo's date-times: RFC 3339 as the spec says, and, to be
@@ -116,73 +118,15 @@ func parseCount(b []byte, what string) (int64, error) {
 // organizers of a training or session, an attendee's periods. The caps on
 // an answer's bytes do not bound its memory: "{}," is 3 bytes of JSON but a
 // 48-byte TimeRange, and 4 MiB of empty times grew the heap by 266 MiB. So
-// the length of every nested list is counted before anything is allocated
-// for it, and a list longer than maxNestedList is a decode error.
+// every nested list is counted as it is decoded (decodeFrom, in
+// wiredecode.go), and one longer than maxNestedList is a decode error with
+// no more than maxNestedList elements ever allocated.
 type wireList[T any] []T
 
 // maxNestedList is far beyond any real training's sessions, organizers or
 // an attendee's join and leave periods (GoTo's own examples have a handful),
 // and keeps one nested list under a megabyte however it is padded.
 const maxNestedList = 10_000
-
-func (l *wireList[T]) UnmarshalJSON(b []byte) error {
-	if bytes.Equal(b, []byte("null")) {
-		*l = nil
-		return nil
-	}
-	n, err := countElements(b)
-	if err != nil {
-		return err
-	}
-	if n > maxNestedList {
-		return fmt.Errorf("gototraining: a nested list has %d elements, more than the %d this client decodes", n, maxNestedList)
-	}
-	out := make([]T, 0, n) // json.Unmarshal appends into the capacity: no regrowth
-	if err := json.Unmarshal(b, &out); err != nil {
-		return err
-	}
-	*l = out
-	return nil
-}
-
-// countElements counts the elements of the JSON array b without decoding
-// them. encoding/json has already checked that b is one valid JSON value.
-func countElements(b []byte) (int, error) {
-	b = bytes.TrimSpace(b)
-	if len(b) < 2 || b[0] != '[' {
-		return 0, fmt.Errorf("gototraining: %s is not a JSON array", quoteShort(b))
-	}
-	n, depth, inString, escaped, empty := 0, 0, false, false, true
-	for _, c := range b[1 : len(b)-1] {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-			continue
-		case c == '"':
-			inString = true
-		case c == '[' || c == '{':
-			depth++
-		case c == ']' || c == '}':
-			depth--
-		case c == ',' && depth == 0:
-			n++
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
-			continue
-		}
-		empty = false
-	}
-	if empty {
-		return 0, nil
-	}
-	return n + 1, nil
-}
 
 // nestedSize is what a nested list keeps beyond its JSON bytes, for List's
 // memory cap: its domain copy, whose elements are the size of the wire
@@ -449,11 +393,4 @@ func genTimesBody(r UpdateTimesRequest) gen.TrainingTimes {
 		NotifyRegistrants: &notifyRegistrants,
 		NotifyTrainers:    &notifyTrainers,
 	}
-}
-
-// decodeJSON decodes one JSON value and insists that nothing but white space
-// follows it, which json.Unmarshal does by itself. A json.Decoder would copy
-// the bytes into a buffer of its own first, for nothing: they are all here.
-func decodeJSON(data []byte, v any) error {
-	return json.Unmarshal(data, v)
 }

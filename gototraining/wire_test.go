@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -153,4 +156,192 @@ func FuzzErrorBody(f *testing.F) {
 			}
 		}
 	})
+}
+
+// oracleOptions make encoding/json/v2's reflection decode the wire structs
+// as wiredecode.go documents: exact names, duplicates refused, invalid
+// UTF-8 replaced. Nested lists are plain slices to v2; listOracle gives
+// them the walk's cap of maxNestedList elements.
+var oracleOptions = jsonv2.JoinOptions(
+	jsontext.AllowInvalidUTF8(true),
+	jsonv2.WithUnmarshalers(jsonv2.JoinUnmarshalers(
+		listOracle[wireRange](), listOracle[wireOrganizer](), listOracle[wireAttendance](),
+	)),
+)
+
+func listOracle[T any]() *jsonv2.Unmarshalers {
+	return jsonv2.UnmarshalFromFunc(func(d *jsontext.Decoder, l *wireList[T]) error {
+		var out []T
+		if err := jsonv2.UnmarshalDecode(d, &out); err != nil {
+			return err
+		}
+		if len(out) > maxNestedList {
+			return errors.New("a nested list is too long")
+		}
+		*l = out
+		return nil
+	})
+}
+
+// wireCmp compares decoded wire structs: instants by Equal, an empty list
+// like an absent one only where both decoders agree on it (they do: both
+// keep [] as empty and null as nil).
+var wireCmp = []cmp.Option{
+	cmp.Comparer(func(a, b wireTime) bool { return time.Time(a).Equal(time.Time(b)) }),
+}
+
+// differential decodes data as one W with the token walk and with the
+// oracle, and fails when one accepts what the other refuses or they
+// disagree on a field.
+func differential[W any](t *testing.T, data []byte) {
+	t.Helper()
+	var got, want W
+	err := decodeJSON(data, &got)
+	wantErr := jsonv2.Unmarshal(data, &want, oracleOptions)
+	switch {
+	case err == nil && wantErr != nil:
+		t.Fatalf("%T from %q: the walk decodes, json/v2 fails: %v", got, data, wantErr)
+	case err != nil && wantErr == nil:
+		t.Fatalf("%T from %q: json/v2 decodes, the walk fails: %v", got, data, err)
+	case err == nil:
+		if diff := cmp.Diff(want, got, wireCmp...); diff != "" {
+			t.Fatalf("%T from %q (-v2 +walk):\n%s", got, data, diff)
+		}
+	}
+}
+
+// FuzzWireDecoding is FuzzListDecoder for every wire struct an answer
+// decodes into, one at a time.
+func FuzzWireDecoding(f *testing.F) {
+	for kind, body := range fullAnswers() {
+		f.Add(uint8(kind), body)
+	}
+	f.Add(uint8(0), []byte(`{"trainingKey":"1","times":[{},{"startDate":""}],"Name":"x","name":"y"}`))
+	f.Add(uint8(3), []byte(`{"organizers":null,"duration":5,"attendanceCount":1.0}`))
+	f.Fuzz(func(t *testing.T, kind uint8, data []byte) {
+		switch kind % 9 {
+		case 0:
+			differential[wireTraining](t, data)
+		case 1:
+			differential[wireRegistrant](t, data)
+		case 2:
+			differential[wireRegistration](t, data)
+		case 3:
+			differential[wireSession](t, data)
+		case 4:
+			differential[wireAttendee](t, data)
+		case 5:
+			differential[wireRecording](t, data)
+		case 6:
+			differential[wireOrganizer](t, data)
+		case 7:
+			differential[wireHostURL](t, data)
+		case 8:
+			differential[wireNotified](t, data)
+		}
+	})
+}
+
+// fullAnswers builds, for each wire struct in FuzzWireDecoding's order, an
+// object with every tagged field set, from the tags themselves.
+func fullAnswers() [][]byte {
+	types := []reflect.Type{
+		reflect.TypeFor[wireTraining](), reflect.TypeFor[wireRegistrant](), reflect.TypeFor[wireRegistration](),
+		reflect.TypeFor[wireSession](), reflect.TypeFor[wireAttendee](), reflect.TypeFor[wireRecording](),
+		reflect.TypeFor[wireOrganizer](), reflect.TypeFor[wireHostURL](), reflect.TypeFor[wireNotified](),
+	}
+	out := make([][]byte, len(types))
+	for i, typ := range types {
+		out[i] = fullValue(typ)
+	}
+	return out
+}
+
+// fullValue is a JSON value of type typ with nothing left at its zero value.
+func fullValue(typ reflect.Type) []byte {
+	switch typ {
+	case reflect.TypeFor[wireTime]():
+		return []byte(`"2026-03-26T15:00:00Z"`)
+	case reflect.TypeFor[wireMinutes](), reflect.TypeFor[wireCount]():
+		return []byte(`7`)
+	}
+	switch typ.Kind() {
+	case reflect.Int64: // a key
+		return []byte(`"8178251407424893697"`)
+	case reflect.String:
+		return []byte(`"text é"`)
+	case reflect.Bool:
+		return []byte(`true`)
+	case reflect.Slice: // a wireList
+		return append(append([]byte(`[`), fullValue(typ.Elem())...), ']')
+	case reflect.Struct:
+		b := []byte(`{"unknown":[1,{"x":null}]`)
+		for i := range typ.NumField() {
+			name, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ",")
+			b = append(append(append(append(b, `,"`...), name...), `":`...), fullValue(typ.Field(i).Type)...)
+		}
+		return append(b, '}')
+	}
+	panic("fullValue: no sample for " + typ.String())
+}
+
+// TestTokenWalksReadEveryTaggedField: the walks of wiredecode.go and the
+// json tags the drift gate checks name the same fields. Each wire struct is
+// decoded from an object that sets every tagged field; nothing may be left
+// at its zero value, and json/v2's reflection must read the same.
+func TestTokenWalksReadEveryTaggedField(t *testing.T) {
+	t.Parallel()
+	for kind, body := range fullAnswers() {
+		var got any
+		switch kind {
+		case 0:
+			got = decodeFull[wireTraining](t, body)
+		case 1:
+			got = decodeFull[wireRegistrant](t, body)
+		case 2:
+			got = decodeFull[wireRegistration](t, body)
+		case 3:
+			got = decodeFull[wireSession](t, body)
+		case 4:
+			got = decodeFull[wireAttendee](t, body)
+		case 5:
+			got = decodeFull[wireRecording](t, body)
+		case 6:
+			got = decodeFull[wireOrganizer](t, body)
+		case 7:
+			got = decodeFull[wireHostURL](t, body)
+		case 8:
+			got = decodeFull[wireNotified](t, body)
+		}
+		if zero := zeroFields(reflect.ValueOf(got), ""); len(zero) > 0 {
+			t.Errorf("%T: the walk left %v unset from %s", got, zero, body)
+		}
+	}
+}
+
+func decodeFull[W any](t *testing.T, body []byte) W {
+	t.Helper()
+	differential[W](t, body)
+	var w W
+	if err := decodeJSON(body, &w); err != nil {
+		t.Fatalf("%T: %v", w, err)
+	}
+	return w
+}
+
+// zeroFields lists the fields of v, nested ones included, at their zero value.
+func zeroFields(v reflect.Value, prefix string) []string {
+	var out []string
+	for i := range v.NumField() {
+		f, name := v.Field(i), prefix+v.Type().Field(i).Name
+		switch {
+		case f.IsZero():
+			out = append(out, name)
+		case f.Kind() == reflect.Struct && f.Type() != reflect.TypeFor[wireTime]():
+			out = append(out, zeroFields(f, name+".")...)
+		case f.Kind() == reflect.Slice && f.Index(0).Kind() == reflect.Struct:
+			out = append(out, zeroFields(f.Index(0), name+"[0].")...)
+		}
+	}
+	return out
 }

@@ -1,22 +1,24 @@
 // A small TypeScript consumer of the types that openapi-typescript generates
-// from api/openapi.yaml (`npm run types` writes ./schema.d.ts, which is not
-// committed). `npm run tsc` type-checks this file with strict settings, which
-// proves that the spec yields types other-language tooling can use: if an
-// operation, a path, a schema or a status code changes in the spec, this file
-// stops compiling.
+// from api/openapi.yaml (`npm run types` runs ./types.mjs, which writes
+// ./schema.d.ts, not committed, with integer/int64 typed number | bigint).
+// `npm run tsc` type-checks this file with strict settings, which proves
+// that the spec yields types other-language tooling can use: if an
+// operation, a path, a schema or a status code changes in the spec, this
+// file stops compiling.
 //
 // Keys: GoTo keys are 64-bit integers of up to 19 digits, beyond 2^53, so a
 // JavaScript number cannot hold them. Path keys are strings of digits in the
 // spec; keys in response bodies (the `Key` schema) arrive as JSON strings or
 // JSON numbers. This file never turns a key into a number: it reads bodies
-// with a parser that keeps long integers as their digits, and writes the
-// integer keys of request bodies from their digits.
+// with exact.ts's parseJson, which keeps long integers as their digits, and
+// writes the integer keys of request bodies as bigints with stringifyJson.
 
+import { parseJson, stringifyJson } from "./exact.js";
 import type { components, operations, paths } from "./schema.js";
 
 type Schemas = components["schemas"];
 
-/** A key in a response body, as the spec types it: a string or a number. */
+/** A key in a response body, as the spec types it: a string or a number (number | bigint for int64). */
 export type Key = Schemas["Key"];
 /** A key in a path: a string of decimal digits. */
 export type PathKey = components["parameters"]["TrainingKey"];
@@ -73,7 +75,11 @@ export const typeProofs = {
     JsonResponseBody<operations["getRegistrants"], 200>,
     Schemas["Registrant"][]
   >,
-  keyIsStringOrNumber: true satisfies Equal<Key, string | number>,
+  keyIsStringNumberOrBigint: true satisfies Equal<Key, string | number | bigint>,
+  coOrganizerKeysTakeBigint: true satisfies Equal<
+    Schemas["TrainingReqCreate"]["organizers"],
+    (number | bigint)[] | undefined
+  >,
   pathKeyIsString: true satisfies Equal<PathKey, string>,
 } as const;
 
@@ -95,11 +101,14 @@ export function checkPathKey(key: string): PathKey {
  * keyToDecimal returns the decimal digits of a key read from a response body.
  * A string key is checked and returned as is. A number key is exact only up
  * to 2^53 - 1: past that a plain JSON.parse has already rounded it, so it is
- * refused rather than passed on wrong (parseJson below never produces one).
+ * refused rather than passed on wrong (exact.ts's parseJson never produces one).
  */
 export function keyToDecimal(key: Key): string {
   if (typeof key === "string") {
     return checkPathKey(key);
+  }
+  if (typeof key === "bigint") {
+    return checkPathKey(key.toString(10));
   }
   if (!Number.isSafeInteger(key) || key < 0) {
     throw new RangeError(
@@ -107,56 +116,6 @@ export function keyToDecimal(key: Key): string {
     );
   }
   return key.toString(10);
-}
-
-/**
- * parseJson is JSON.parse, except that an integer literal too large for a
- * double (beyond 2^53 - 1) is kept exactly, as the string of its digits. Keys
- * in responses are typed `string | number`, so such a value is still a valid
- * `Key`, and keyToDecimal returns its digits unchanged.
- */
-export function parseJson(text: string): unknown {
-  let out = "";
-  let i = 0;
-  while (i < text.length) {
-    const c = text.charAt(i);
-    if (c === '"') {
-      // Copy a string literal verbatim, escapes included.
-      let j = i + 1;
-      while (j < text.length && text.charAt(j) !== '"') {
-        j += text.charAt(j) === "\\" ? 2 : 1;
-      }
-      out += text.slice(i, j + 1);
-      i = j + 1;
-      continue;
-    }
-    if (c === "-" || (c >= "0" && c <= "9")) {
-      const m = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/.exec(text.slice(i));
-      const literal = m?.[0] ?? c;
-      const isInteger = /^-?[0-9]+$/.test(literal);
-      out +=
-        isInteger && !Number.isSafeInteger(Number.parseInt(literal, 10))
-          ? `"${literal}"`
-          : literal;
-      i += literal.length;
-      continue;
-    }
-    out += c;
-    i++;
-  }
-  return JSON.parse(out) as unknown;
-}
-
-/**
- * withIntegerKeys serializes body as JSON and appends the property name with
- * an array of integer keys written from their digits, never through a
- * number: what the spec's `type: integer, format: int64` arrays expect.
- */
-function withIntegerKeys(body: object, name: string, keys: readonly PathKey[]): string {
-  const json = JSON.stringify(body);
-  const digits = keys.map(checkPathKey).join(",");
-  const sep = json === "{}" ? "" : ",";
-  return `${json.slice(0, -1)}${sep}${JSON.stringify(name)}:[${digits}]}`;
 }
 
 // ---------------------------------------------------------------------------
@@ -231,9 +190,9 @@ export async function scheduleTraining(
   input: ScheduleTrainingInput,
 ): Promise<string> {
   const { organizers, ...rest } = input;
-  const spec: Omit<JsonRequestBody<operations["scheduleTraining"]>, "organizers"> = rest;
-  const body =
-    organizers === undefined ? JSON.stringify(spec) : withIntegerKeys(spec, "organizers", organizers);
+  const spec: JsonRequestBody<operations["scheduleTraining"]> =
+    organizers === undefined ? rest : { ...rest, organizers: organizers.map((k) => BigInt(checkPathKey(k))) };
+  const body = stringifyJson(spec);
   const path = buildPath("/organizers/{organizerKey}/trainings", { organizerKey });
   const key = (await send(opts, "POST", path, 201, body)) as JsonResponseBody<
     operations["scheduleTraining"],

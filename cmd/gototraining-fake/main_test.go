@@ -88,6 +88,7 @@ func TestRun(t *testing.T) {
 	if diff := cmp.Diff(r.OrganizerKey, organizers[0].OrganizerKey); diff != "" {
 		t.Errorf("organizer key (-ready line +API):\n%s", diff)
 	}
+	checkControl(t, hc, r)
 
 	cancel()
 	select {
@@ -148,5 +149,38 @@ func TestIsLoopback(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// checkControl: the control origin of the ready line is a loopback origin of
+// its own that takes the fake's token and shows the seeded organizer.
+func checkControl(t *testing.T, hc *http.Client, r ready) {
+	t.Helper()
+	if !strings.HasPrefix(r.ControlURL, "http://127.0.0.1:") || r.ControlURL == r.BaseURL {
+		t.Errorf("control_url = %q, want its own http://127.0.0.1 origin", r.ControlURL)
+	}
+	for _, token := range []string{"", r.Token} {
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, r.ControlURL+"/organizers", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var organizers []struct {
+			OrganizerKey string `json:"organizerKey"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&organizers)
+		resp.Body.Close()
+		switch {
+		case token == "" && resp.StatusCode != http.StatusUnauthorized:
+			t.Errorf("control GET /organizers without a token: %d, want 401", resp.StatusCode)
+		case token != "" && (err != nil || resp.StatusCode != http.StatusOK || len(organizers) != 1 || organizers[0].OrganizerKey != r.OrganizerKey):
+			t.Errorf("control GET /organizers: %d %+v (%v), want the organizer %s", resp.StatusCode, organizers, err, r.OrganizerKey)
+		}
 	}
 }

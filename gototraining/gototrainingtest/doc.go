@@ -70,10 +70,31 @@
 // the spec before the quirks are applied. Run your tests with it once, so
 // that they see what GoTo really sends.
 //
+// # Authorization server
+//
+// [WithAuthServer] adds GoTo's OAuth 2.0 authorization server at
+// POST /oauth/token (grants authorization_code, refresh_token and
+// personal_access_token, client authenticated by HTTP Basic, RFC 6749 error
+// bodies) and GET /oauth/authorize (approves at once and redirects with
+// code and state). The API then accepts only the access tokens it issued,
+// until they expire on the fake's clock ([WithClock]) or are revoked
+// ([Fake.Revoke]), so a test lives through hours of token expiry, refresh
+// token rotation ([Rotation]) and revocation in milliseconds.
+// [Server.OAuthConfig] is the matching oauth2.Config; [Fake.IssueToken]
+// and [Fake.IssuePersonalAccessToken] stand in for a user's sign-in;
+// [Fake.TokenRequests] counts the token requests by grant.
+//
 // # Outside tests
 //
 // [Start] runs the same server for programs, and a [Fake] is an
 // [net/http.Handler] that can be mounted anywhere; the gototraining-fake
 // command serves one on a loopback port for other languages and manual
 // tests.
+//
+// [Fake.ControlHandler] gives a client outside the Go process what the
+// inspection and event methods give a Go test: a JSON API, on an origin of
+// its own (never under the API's paths, whose validation it leaves alone),
+// to add organizers, complete sessions and trainings, add recordings, and
+// read the fake's state with keys as decimal strings. The gototraining-fake
+// command serves it on a third loopback port, printed as control_url.
 package gototrainingtest

@@ -56,6 +56,7 @@ type Fake struct {
 	latency      time.Duration
 	windows      map[string]*rateWindow
 	downloads    []http.Header
+	auth         *authState // nil unless WithAuthServer
 }
 
 // New returns a Fake with one account and one organizer (see
@@ -97,6 +98,9 @@ func New(opts ...Option) (*Fake, error) {
 		faults:     map[string][]Fault{},
 		windows:    map[string]*rateWindow{},
 	}
+	if cfg.auth {
+		f.auth = newAuthState()
+	}
 	f.reqOpts = f.requestOptions()
 	f.accountKey = f.newKey()
 	f.organizerKey = f.newKey()
@@ -104,7 +108,8 @@ func New(opts ...Option) (*Fake, error) {
 	return f, nil
 }
 
-// Token returns the one access token the fake accepts.
+// Token returns the one access token the fake accepts, unless
+// [WithAuthServer] is on: then only issued tokens are (see [Fake.IssueToken]).
 func (f *Fake) Token() string { return f.cfg.token }
 
 // AccountKey returns the key of the fake's (multi-user) account.
@@ -133,11 +138,15 @@ func (f *Fake) organizer(key int64) *organizer {
 }
 
 func (f *Fake) tokenOK(token string) bool {
+	if f.auth != nil {
+		return f.accessTokenOK(token)
+	}
 	return subtle.ConstantTimeCompare([]byte(token), []byte(f.cfg.token)) == 1
 }
 
 // ServeHTTP serves the 22 operations of the API at the root, and the storage
-// origin of recording downloads under /_storage.
+// origin of recording downloads under /_storage, and, with [WithAuthServer],
+// the authorization server at /oauth/token and /oauth/authorize.
 func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rest, ok := strings.CutPrefix(r.URL.Path, storagePrefix); ok && strings.HasPrefix(rest, "/") {
 		f.serveStorage(w, r, rest)
@@ -146,6 +155,9 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	sw := &statusWriter{ResponseWriter: w}
 	defer f.logRequest(r, sw, start)
+	if f.serveAuth(sw, r) {
+		return
+	}
 
 	route, params, err := f.spec.route(r)
 	if err != nil {

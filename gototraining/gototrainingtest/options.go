@@ -24,6 +24,8 @@ type config struct {
 	now                func() time.Time
 	downloadURL        string
 	quirks             bool
+	auth               bool
+	rotation           Rotation
 }
 
 func defaultConfig() config {
@@ -80,8 +82,9 @@ func WithSeed(seed uint64) Option {
 	return func(c *config) { c.seed = &[2]uint64{seed, seed ^ 0x9e3779b97f4a7c15} }
 }
 
-// WithClock sets the clock that dates registrations and recordings (default
-// time.Now). Rate limiting and latency always use the real clock.
+// WithClock sets the clock that dates registrations and recordings and, with
+// [WithAuthServer], issues and expires tokens (default time.Now). Rate
+// limiting and latency always use the real clock.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) { c.now = now }
 }
