@@ -186,10 +186,12 @@ contract: npm-install
 	$(GO) test -race -count=1 -tags contract ./internal/contract/
 	$(call stop,$@)
 
-## readme: run the README's curl session against cmd/gototraining-fake, as written.
+## readme: run the README's curl and command-line sessions against
+## cmd/gototraining-fake, as written.
 readme:
 	$(call start,$@)
 	bash scripts/readme-curl.sh
+	bash scripts/readme-cli.sh
 	$(call stop,$@)
 
 ## fuzz: run every fuzz target for FUZZTIME each (default 60s), one after another.
