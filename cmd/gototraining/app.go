@@ -143,7 +143,8 @@ func wantArgs(args []string, names ...string) error {
 // exit code.
 func (a *app) fail(c *command, err error) int {
 	code, hint := classify(err)
-	msg := err.Error()
+	// GoTo's error text reaches the terminal: no control bytes from it.
+	msg := oneLine(strings.TrimPrefix(err.Error(), "gototraining: "))
 	fmt.Fprintf(a.io.err, "%s: %s\n", c.title(), msg)
 	if hint != "" {
 		fmt.Fprintf(a.io.err, "%s\n", hint)
@@ -168,7 +169,7 @@ func classify(err error) (int, string) {
 	case errors.As(err, &nt):
 		return exitUnauthorized, ""
 	case errors.Is(err, gototraining.ErrReauthorizationRequired):
-		return exitUnauthorized, "GoTo refused the saved login: run \"gototraining login\" again."
+		return exitUnauthorized, "GoTo refused the grant (revoked or expired): run \"gototraining login\" again."
 	case errors.Is(err, gototraining.ErrUnauthorized):
 		return exitUnauthorized, "GoTo refused the access token (tokens live 60 minutes): run \"gototraining login\", or set a fresh GOTOTRAINING_ACCESS_TOKEN."
 	case errors.Is(err, gototraining.ErrNotFound):

@@ -24,7 +24,7 @@ type attendanceOut struct {
 	LastLeave      *time.Time              `json:"lastLeave,omitempty"`
 }
 
-var attendanceHeader = []string{"SESSION", "TRAINING", "SESSION START", "EMAIL", "GIVEN NAME", "SURNAME", "MINUTES", "FIRST JOIN", "LAST LEAVE"}
+var attendanceHeader = []string{"SESSION", "TRAINING", "SESSION START", "SESSION END", "EMAIL", "GIVEN NAME", "SURNAME", "MINUTES", "FIRST JOIN", "LAST LEAVE"}
 
 func init() {
 	register(&command{
@@ -98,9 +98,9 @@ func attendanceTable(ctx context.Context, a *app, sessions iter.Seq2[gototrainin
 				first, last := at.Periods[0].Join.UTC(), at.Periods[n-1].Leave.UTC()
 				out.FirstJoin, out.LastLeave = &first, &last
 			}
-			row := []string{s.Key.String(), s.TrainingName, ts(s.Start), at.Email, at.GivenName, at.Surname, minutes(at.TimeInSession), "", ""}
+			row := []string{s.Key.String(), s.TrainingName, ts(s.Start), ts(s.End), at.Email, at.GivenName, at.Surname, minutes(at.TimeInSession), "", ""}
 			if out.FirstJoin != nil {
-				row[7], row[8] = ts(*out.FirstJoin), ts(*out.LastLeave)
+				row[8], row[9] = ts(*out.FirstJoin), ts(*out.LastLeave)
 			}
 			t.rows = append(t.rows, row)
 			outs = append(outs, out)

@@ -26,8 +26,8 @@ type importRow struct {
 
 // rowProblem is a row refused before anything was sent.
 type rowProblem struct {
-	line          int
-	field, reason string
+	line                 int
+	email, field, reason string
 }
 
 // columns maps the header names a spreadsheet may use to the API's fields
@@ -74,10 +74,12 @@ func readLearners(r io.Reader) (rows []importRow, problems []rowProblem, ignored
 			break
 		}
 		if err != nil {
+			// A quoting error is the file's, not one row's: an unclosed
+			// quote swallows every line after it into one field. Nothing
+			// is sent for a file that does not parse.
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				problems = append(problems, rowProblem{line: pe.StartLine, field: "-", reason: pe.Err.Error()})
-				continue
+				return nil, nil, nil, usagef("line %d: %v; fix the file (nothing was sent)", pe.StartLine, pe.Err)
 			}
 			return nil, nil, nil, err
 		}
@@ -106,7 +108,14 @@ func readLearners(r io.Reader) (rows []importRow, problems []rowProblem, ignored
 			*f.dst = v
 		}
 		if missing != "" {
-			problems = append(problems, rowProblem{line: line, field: missing, reason: fmt.Sprintf("the row has %d fields, fewer than the header's %d", len(rec), len(header))})
+			email, _ := get("email")
+			problems = append(problems, rowProblem{line: line, email: email, field: missing, reason: fmt.Sprintf("the row has %d fields, fewer than the header's %d", len(rec), len(header))})
+			continue
+		}
+		if len(rec) > len(header) {
+			// An unquoted comma in a name shifts every field after it:
+			// "Ada, Jr." would register surname "Jr.". Refuse the row.
+			problems = append(problems, rowProblem{line: line, email: req.Email, field: "-", reason: fmt.Sprintf("the row has %d fields, more than the header's %d (an unquoted comma?)", len(rec), len(header))})
 			continue
 		}
 		rows = append(rows, importRow{line: line, req: req})
@@ -204,7 +213,7 @@ func runImport(ctx context.Context, a *app, training gototraining.TrainingKey, r
 	sum := importSummary{Rows: len(rows) + len(problems)}
 	results := make([]importResult, 0, sum.Rows)
 	for _, p := range problems {
-		results = append(results, importResult{Line: p.line, Outcome: "refused", Field: p.field, Problem: p.reason})
+		results = append(results, importResult{Line: p.line, Email: p.email, Outcome: "refused", Field: p.field, Problem: p.reason})
 		sum.Refused++
 	}
 	learners := make([]gototraining.RegisterRequest, len(rows))
@@ -222,18 +231,37 @@ func runImport(ctx context.Context, a *app, training gototraining.TrainingKey, r
 			}
 		}
 		sum.Seconds = time.Since(start).Seconds()
+		if sum.Refused+sum.DuplicatesInFile > 0 {
+			a.exitCode = exitUsage
+		}
 		return a.printImport(results, sum, ignored, true)
+	}
+	// One read first: a wrong token, organizer or training is one error
+	// with its own exit code, not a failed request per row.
+	if _, err := a.client.Trainings.Get(ctx, a.org, training); err != nil {
+		return err
 	}
 	p := newProgress(a.io.err, "registering")
 	p.total = len(rows)
+	var stop error
 	for res := range a.client.Registrants.RegisterAll(ctx, a.org, training, learners, opts) {
 		results, sum = record(results, sum, rows, res)
 		p.add(1)
+		if res.Outcome == gototraining.OutcomeFailed && isFatal(res.Err) {
+			stop = res.Err // the rest would fail alike; the break cancels them
+			break
+		}
 	}
 	p.finish()
 	sum.Seconds = time.Since(start).Seconds()
+	if stop != nil {
+		sum.NotAttempted += len(rows) + len(problems) - len(results)
+	}
 	if err := a.printImport(results, sum, ignored, false); err != nil {
 		return err
+	}
+	if stop != nil {
+		return fmt.Errorf("stopped: %w", stop)
 	}
 	if sum.Refused+sum.Failed+sum.OutcomeUnknown+sum.NotAttempted > 0 {
 		a.exitCode = exitPartial
@@ -242,6 +270,13 @@ func runImport(ctx context.Context, a *app, training gototraining.TrainingKey, r
 		fmt.Fprintf(a.io.err, "Interrupted: %d learner(s) not attempted. Run the same command again to finish; nobody is registered twice.\n", sum.NotAttempted)
 	}
 	return nil
+}
+
+// isFatal reports a failure that every other learner would meet too: the
+// token, the organizer's rights, or the training itself.
+func isFatal(err error) bool {
+	return errors.Is(err, gototraining.ErrUnauthorized) || errors.Is(err, gototraining.ErrForbidden) ||
+		errors.Is(err, gototraining.ErrNotFound) || errors.Is(err, gototraining.ErrReauthorizationRequired)
 }
 
 func record(results []importResult, sum importSummary, rows []importRow, res gototraining.RegisterAllResult) ([]importResult, importSummary) {
@@ -298,6 +333,9 @@ func (a *app) printImport(results []importResult, sum importSummary, ignored []s
 		}
 		if err := a.print(t); err != nil {
 			return err
+		}
+		if len(ignored) > 0 {
+			fmt.Fprintf(a.io.err, "Ignored columns: %s\n", strings.Join(ignored, ", "))
 		}
 		fmt.Fprintln(a.io.err, summaryLine(sum, dryRun))
 		return nil

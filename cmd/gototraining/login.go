@@ -107,6 +107,12 @@ func writePrivate(path string, data []byte) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
+	// Another user who may write the folder may replace the file.
+	if fi, err := os.Stat(dir); err != nil {
+		return err
+	} else if runtime.GOOS != "windows" && fi.Mode().Perm()&0o022 != 0 {
+		return fmt.Errorf("%s may be written by others (mode %04o): run chmod go-w on it, or set GOTOTRAINING_CONFIG_DIR to a folder of your own", dir, fi.Mode().Perm())
+	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp") // 0600
 	if err != nil {
 		return err
@@ -202,7 +208,7 @@ func init() {
 					}
 					//nolint:contextcheck // oauth2.TokenSource takes no context; the source keeps the one it was built with
 					if tok, err = src.Token(); err != nil {
-						return err
+						return fmt.Errorf("GoTo refused the personal access token (revoked, expired, or the grant is not enabled on the OAuth client): %w", err)
 					}
 					ts = src
 				} else {

@@ -82,18 +82,32 @@ func oneLine(s string) string {
 
 // sanitizeCSV defuses cells that a spreadsheet would run as a formula
 // (OWASP's CSV injection advice): a learner's name such as
-// "=HYPERLINK(...)" is data, and an export is opened in spreadsheets.
+// "=HYPERLINK(...)" is data, and an export is opened in spreadsheets. It
+// also drops control bytes other than tab and line breaks, which GoTo's
+// text has no use for and which a terminal would obey.
 func sanitizeCSV(row []string) []string {
-	out := row
+	out := make([]string, len(row))
 	for i, c := range row {
+		c = stripControls(c)
 		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) && !isNumber(c) {
-			if &out[0] == &row[0] {
-				out = append([]string(nil), row...)
-			}
-			out[i] = "'" + c
+			c = "'" + c
 		}
+		out[i] = c
 	}
 	return out
+}
+
+// stripControls drops C0 and C1 control characters but tab and line breaks.
+func stripControls(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' {
+			return r
+		}
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 func isNumber(s string) bool {

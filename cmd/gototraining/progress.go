@@ -61,7 +61,7 @@ func (p *progress) draw() {
 
 // finish draws the final state and ends the line.
 func (p *progress) finish() {
-	if !p.on {
+	if !p.on || (p.n == 0 && p.total == 0) {
 		return
 	}
 	p.mu.Lock()

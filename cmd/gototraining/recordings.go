@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path"
 	"path/filepath"
@@ -120,7 +121,7 @@ func download(ctx context.Context, a *app, training gototraining.TrainingKey, re
 		}
 		return nil
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".part-*")
+	tmp, err := createPart(target)
 	if err != nil {
 		return err
 	}
@@ -162,4 +163,18 @@ func isPlainExt(ext string) bool {
 		}
 	}
 	return true
+}
+
+// createPart creates the temporary file beside target, with the mode a new
+// file gets under the user's umask (os.CreateTemp's 0600 would stick to
+// the renamed recording).
+func createPart(target string) (*os.File, error) {
+	for range 100 {
+		name := filepath.Join(filepath.Dir(target), fmt.Sprintf(".%s.part-%d", filepath.Base(target), rand.Uint64()))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
+	}
+	return nil, fmt.Errorf("no free temporary name beside %s", target)
 }

@@ -33,8 +33,10 @@ func registrantRow(r gototraining.Registrant) []string {
 	return []string{r.Key.String(), r.Email, r.GivenName, r.Surname, string(r.Status), ts(r.RegistrationDate), r.JoinURL}
 }
 
-// listRegistrants prints a training's registrants, streamed: an export of
-// a large training never holds the whole list.
+// listRegistrants prints a training's registrants. It reads them through
+// All, so the answer is never held as JSON, but the rows are gathered
+// before printing: a table needs its column widths, and an export that
+// fails part-way prints nothing rather than half a list.
 func listRegistrants(ctx context.Context, a *app, args []string) error {
 	if err := firstErr(wantArgs(args, "TRAINING"), a.needOrg()); err != nil {
 		return err

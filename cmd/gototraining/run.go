@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/gototraining-go/gototraining/gototraining"
@@ -63,6 +64,10 @@ func run(ctx context.Context, args []string, sio stdio, getenv func(string) stri
 			fmt.Fprintf(sio.err, "gototraining: unknown command %q; run \"gototraining help\"\n", group)
 			return exitUsage
 		}
+		if len(rest) > 0 && (rest[0] == "-h" || rest[0] == "-help" || rest[0] == "--help") {
+			fmt.Fprintf(sio.out, "gototraining %s: one of: %s (add -h to one for its flags and examples)\n", group, strings.Join(verbs(group), ", "))
+			return exitOK
+		}
 		fmt.Fprintf(sio.err, "gototraining %s: which command? One of: %s\n", group, strings.Join(verbs(group), ", "))
 		return exitUsage
 	}
@@ -87,7 +92,13 @@ func runCommand(ctx context.Context, c *command, args []string, sio stdio, geten
 	a.declareCommon(fs, c)
 	runner := c.setup(fs)
 	fs.Usage = func() { c.usage(fs, fs.Output()) }
-	if err := fs.Parse(interleave(fs, args)); err != nil {
+	ordered, err := interleave(fs, args)
+	if err != nil {
+		fmt.Fprintf(sio.err, "%s: %v\n", c.title(), err)
+		c.usage(fs, sio.err)
+		return exitUsage
+	}
+	if err := fs.Parse(ordered); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			c.usage(fs, sio.out)
 			return exitOK
@@ -106,7 +117,11 @@ func runCommand(ctx context.Context, c *command, args []string, sio stdio, geten
 // interleave moves flags after the positional arguments to the front, so
 // that "trainings get KEY --json" works as well as "trainings get --json
 // KEY" (the flag package stops at the first argument that is not a flag).
-func interleave(fs *flag.FlagSet, args []string) []string {
+// It refuses what the flag package would misread or echo: a value flag
+// with nothing after it (which would take the "--" that ends the flags),
+// and a switch given a value (the flag package quotes the value in its
+// error, and --personal-access-token=<the token> is an easy mistake).
+func interleave(fs *flag.FlagSet, args []string) ([]string, error) {
 	var flags, positional []string
 	for i := 0; i < len(args); i++ {
 		arg := args[i]
@@ -119,16 +134,24 @@ func interleave(fs *flag.FlagSet, args []string) []string {
 			continue
 		}
 		flags = append(flags, arg)
-		name := strings.TrimLeft(arg, "-")
-		if strings.Contains(name, "=") {
-			continue
-		}
-		if f := fs.Lookup(name); f != nil && !isBoolFlag(f) && i+1 < len(args) {
+		name, value, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+		f := fs.Lookup(name)
+		switch {
+		case f == nil:
+			// Unknown: the flag package says so.
+		case isBoolFlag(f):
+			if _, err := strconv.ParseBool(value); hasValue && err != nil {
+				return nil, fmt.Errorf("flag -%s is a switch and takes no value", name)
+			}
+		case hasValue:
+		case i+1 < len(args):
 			i++
 			flags = append(flags, args[i])
+		default:
+			return nil, fmt.Errorf("flag -%s needs a value", name)
 		}
 	}
-	return append(append(flags, "--"), positional...)
+	return append(append(flags, "--"), positional...), nil
 }
 
 func isBoolFlag(f *flag.Flag) bool {
@@ -189,14 +212,19 @@ Commands:
 		fmt.Fprintf(w, "  %-44s %s\n", strings.TrimPrefix(c.title(), "gototraining ")+" "+c.args, firstLine(c.summary))
 	}
 	fmt.Fprint(w, `
-Every command takes --json or --csv (output for scripts; a table otherwise)
-and --organizer KEY (default $GOTOTRAINING_ORGANIZER_KEY). Run a command
-with -h for its flags and examples.
+Every command takes --json or --csv (output for scripts; a table otherwise);
+those that act for an organizer take --organizer KEY (default
+$GOTOTRAINING_ORGANIZER_KEY, else the saved login's). Run a command with -h
+for its flags and examples.
 
 Environment:
   GOTOTRAINING_ACCESS_TOKEN   an OAuth access token (overrides a saved login)
   GOTOTRAINING_ORGANIZER_KEY  the organizer the commands act for
   GOTOTRAINING_BASE_URL       the API's base URL (default `+gototraining.DefaultBaseURL+`)
+  GOTOTRAINING_CONFIG_DIR     where login keeps its files (default: gototraining
+                              in the user's configuration folder)
+  GOTOTRAINING_CLIENT_ID, GOTOTRAINING_CLIENT_SECRET   the OAuth client, for login
+  GOTOTRAINING_PERSONAL_ACCESS_TOKEN                  for login --personal-access-token
 
 Exit codes: 0 ok, 1 other error, 2 usage or invalid input (nothing sent),
 3 not authorized, 4 not found, 5 refused by GoTo, 6 GoTo unavailable or

@@ -194,13 +194,13 @@ func printTraining(a *app, t gototraining.Training) error {
 	w := a.io.out
 	fmt.Fprintf(w, "Training     %s\n", t.Key)
 	if t.ID != "" {
-		fmt.Fprintf(w, "ID           %s\n", t.ID)
+		fmt.Fprintf(w, "ID           %s\n", oneLine(t.ID))
 	}
 	fmt.Fprintf(w, "Name         %s\n", oneLine(t.Name))
 	if t.Description != "" {
 		fmt.Fprintf(w, "Description  %s\n", oneLine(t.Description))
 	}
-	fmt.Fprintf(w, "Time zone    %s\n", t.TimeZone)
+	fmt.Fprintf(w, "Time zone    %s\n", oneLine(t.TimeZone))
 	fmt.Fprintf(w, "Registration web %s, confirmation email %s\n", onOff(!t.RegistrationSettings.DisableWebRegistration), onOff(!t.RegistrationSettings.DisableConfirmationEmail))
 	fmt.Fprintf(w, "\nSessions:\n")
 	rows := make([][]string, 0, len(t.Times))
@@ -269,6 +269,11 @@ func parseInstant(s string, loc *time.Location) (time.Time, error) {
 	}
 	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04"} {
 		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			// A local time the clocks skip (the hour a zone moves forward)
+			// would be moved silently; say so instead.
+			if t.In(loc).Format(layout) != s {
+				return time.Time{}, fmt.Errorf("%q does not exist in %s (the clocks skip it)", s, loc)
+			}
 			return t, nil
 		}
 	}
