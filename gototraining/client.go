@@ -1,7 +1,6 @@
 package gototraining
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -127,36 +126,6 @@ func (c *Client) String() string {
 
 // GoString is String, so that %#v does not print the token either.
 func (c *Client) GoString() string { return c.String() }
-
-// call is what every wrapped method does: it sends through gen with the
-// operation in the context, and turns any answer but want into an error.
-// On success the caller owns resp.Body.
-func (c *Client) call(ctx context.Context, op *operation, want int, send func(context.Context) (*http.Response, error)) (*http.Response, error) {
-	resp, _, err := c.callState(ctx, op, want, send)
-	return resp, err
-}
-
-// callState is call that also returns what the attempts learned about
-// whether GoTo may have acted.
-func (c *Client) callState(ctx context.Context, op *operation, want int, send func(context.Context) (*http.Response, error)) (*http.Response, *callState, error) {
-	st := &callState{op: op}
-	resp, err := send(withCallState(ctx, st))
-	if err != nil {
-		// Marked here, after http.Client is done, because its Timeout
-		// replaces whatever error the transport returned.
-		if op.retry == retryNever && st.wrote.Load() {
-			err = &outcomeUnknownError{op: op.id, err: err}
-		}
-		return nil, st, err
-	}
-	// Another code of the same class than documented is accepted (any 2xx
-	// for a success, any redirect for the recording download): the body or
-	// the Location header decides.
-	if resp.StatusCode == want || (want/100 == resp.StatusCode/100 && (want/100 == 2 || want/100 == 3)) {
-		return resp, st, nil
-	}
-	return nil, st, c.apiError(op, resp)
-}
 
 // apiError reads at most maxErrorBody of a failed answer and closes it.
 func (c *Client) apiError(op *operation, resp *http.Response) error {

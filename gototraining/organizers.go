@@ -7,8 +7,10 @@ import (
 )
 
 func (s *OrganizersService) lister(account AccountKey) lister[wireOrganizer, Organizer] {
+	op := opGetAllOrganisers
 	return lister[wireOrganizer, Organizer]{
-		op: opGetAllOrganisers,
+		op:    op,
+		check: checkKey(op, "accountKey", account),
 		send: func(ctx context.Context) (*http.Response, error) {
 			return s.c.gen.GetAllOrganisers(ctx, int64(account))
 		},
@@ -23,9 +25,6 @@ func (s *OrganizersService) lister(account AccountKey) lister[wireOrganizer, Org
 //
 //meta:operation getAllOrganisers
 func (s *OrganizersService) List(ctx context.Context, account AccountKey) ([]Organizer, error) {
-	if err := checkKey(opGetAllOrganisers, "accountKey", account); err != nil {
-		return nil, err
-	}
 	return s.lister(account).list(ctx, s.c)
 }
 
@@ -35,16 +34,5 @@ func (s *OrganizersService) List(ctx context.Context, account AccountKey) ([]Org
 //
 //meta:operation getAllOrganisers
 func (s *OrganizersService) All(ctx context.Context, account AccountKey) iter.Seq2[Organizer, error] {
-	if err := checkKey(opGetAllOrganisers, "accountKey", account); err != nil {
-		return failed[Organizer](err)
-	}
 	return s.lister(account).all(ctx, s.c)
-}
-
-// failed is a sequence that yields only err: how All reports bad input.
-func failed[T any](err error) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		var zero T
-		yield(zero, err)
-	}
 }

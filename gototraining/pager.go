@@ -7,7 +7,6 @@ import (
 	"io"
 	"iter"
 	"math"
-	"net/http"
 	"unsafe"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -22,7 +21,8 @@ import (
 // the answer, and how one element is decoded.
 type lister[W any, T any] struct {
 	op    *operation
-	send  func(context.Context) (*http.Response, error)
+	check error // the input's first problem: returned before anything is sent
+	send  sender
 	field string // "" when the answer is the array; else the object key holding it
 	conv  func(*W) T
 }
@@ -34,7 +34,7 @@ type lister[W any, T any] struct {
 // cannot run past the deadline) or a *DecodeError. When size is not nil,
 // it is set to measure the answer, for List to size its slice by.
 func (l lister[W, T]) stream(ctx context.Context, c *Client, size *listSize, yield func(T, int64) bool) error {
-	resp, err := c.call(ctx, l.op, http.StatusOK, l.send)
+	resp, err := c.call(ctx, l.op, l.send)
 	if err != nil {
 		return err
 	}
@@ -88,6 +88,9 @@ func (l lister[W, T]) stream(ctx context.Context, c *Client, size *listSize, yie
 // (WithListLimit): past it, the answer is dropped and a *ListTooLongError
 // says to use All, which keeps one element at a time.
 func (l lister[W, T]) list(ctx context.Context, c *Client) ([]T, error) {
+	if l.check != nil {
+		return nil, l.check
+	}
 	var out []T
 	var size listSize
 	var kept int64
@@ -124,6 +127,9 @@ func (l lister[W, T]) list(ctx context.Context, c *Client) ([]T, error) {
 // all is the lazy form: nothing is sent until the sequence is ranged over,
 // every range sends the call anew, and an error is yielded once, last.
 func (l lister[W, T]) all(ctx context.Context, c *Client) iter.Seq2[T, error] {
+	if l.check != nil {
+		return failed[T](l.check)
+	}
 	return func(yield func(T, error) bool) {
 		stopped := false
 		err := l.stream(ctx, c, nil, func(t T, _ int64) bool {
@@ -137,6 +143,14 @@ func (l lister[W, T]) all(ctx context.Context, c *Client) iter.Seq2[T, error] {
 			var zero T
 			yield(zero, err)
 		}
+	}
+}
+
+// failed is a sequence that yields only err: how all reports bad input.
+func failed[T any](err error) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		yield(zero, err)
 	}
 }
 

@@ -10,8 +10,10 @@ import (
 )
 
 func (s *RecordingsService) lister(training TrainingKey) lister[wireRecording, Recording] {
+	op := opGetRecordingsForTraining
 	return lister[wireRecording, Recording]{
-		op: opGetRecordingsForTraining,
+		op:    op,
+		check: checkKey(op, "trainingKey", training),
 		send: func(ctx context.Context) (*http.Response, error) {
 			return s.c.gen.GetRecordingsForTraining(ctx, int64(training))
 		},
@@ -24,9 +26,6 @@ func (s *RecordingsService) lister(training TrainingKey) lister[wireRecording, R
 //
 //meta:operation getRecordingsForTraining
 func (s *RecordingsService) List(ctx context.Context, training TrainingKey) ([]Recording, error) {
-	if err := checkKey(opGetRecordingsForTraining, "trainingKey", training); err != nil {
-		return nil, err
-	}
 	return s.lister(training).list(ctx, s.c)
 }
 
@@ -34,9 +33,6 @@ func (s *RecordingsService) List(ctx context.Context, training TrainingKey) ([]R
 //
 //meta:operation getRecordingsForTraining
 func (s *RecordingsService) All(ctx context.Context, training TrainingKey) iter.Seq2[Recording, error] {
-	if err := checkKey(opGetRecordingsForTraining, "trainingKey", training); err != nil {
-		return failed[Recording](err)
-	}
 	return s.lister(training).all(ctx, s.c)
 }
 
@@ -50,21 +46,10 @@ func (s *RecordingsService) All(ctx context.Context, training TrainingKey) iter.
 //meta:operation getRecordingDownloadById
 func (s *RecordingsService) DownloadURL(ctx context.Context, training TrainingKey, recording RecordingID) (*url.URL, error) {
 	op := opGetRecordingDownloadByID
-	if err := firstError(checkKey(op, "trainingKey", training), checkKey(op, "recordingId", recording)); err != nil {
-		return nil, err
-	}
-	resp, err := s.c.call(ctx, op, http.StatusFound, func(ctx context.Context) (*http.Response, error) {
+	check := firstError(checkKey(op, "trainingKey", training), checkKey(op, "recordingId", recording))
+	return s.c.redirect(ctx, op, check, func(ctx context.Context) (*http.Response, error) {
 		return s.c.gen.GetRecordingDownloadById(ctx, int64(training), int64(recording))
 	})
-	if err != nil {
-		return nil, err
-	}
-	defer drainAndClose(resp.Body)
-	loc, err := s.c.checkLink(resp.Header.Get("Location"))
-	if err != nil {
-		return nil, &DecodeError{StatusCode: resp.StatusCode, Operation: op.id, Err: fmt.Errorf("the redirect's Location: %w", err)}
-	}
-	return loc, nil
 }
 
 // Download streams the recording's file. The caller must close it. The file

@@ -13,8 +13,10 @@ import (
 )
 
 func (s *RegistrantsService) lister(org OrganizerKey, training TrainingKey) lister[wireRegistrant, Registrant] {
+	op := opGetRegistrants
 	return lister[wireRegistrant, Registrant]{
-		op: opGetRegistrants,
+		op:    op,
+		check: checkOrgTraining(op, org, training),
 		send: func(ctx context.Context) (*http.Response, error) {
 			return s.c.gen.GetRegistrants(ctx, int64(org), int64(training))
 		},
@@ -27,9 +29,6 @@ func (s *RegistrantsService) lister(org OrganizerKey, training TrainingKey) list
 //
 //meta:operation getRegistrants
 func (s *RegistrantsService) List(ctx context.Context, org OrganizerKey, training TrainingKey) ([]Registrant, error) {
-	if err := checkOrgTraining(opGetRegistrants, org, training); err != nil {
-		return nil, err
-	}
 	return s.lister(org, training).list(ctx, s.c)
 }
 
@@ -38,9 +37,6 @@ func (s *RegistrantsService) List(ctx context.Context, org OrganizerKey, trainin
 //
 //meta:operation getRegistrants
 func (s *RegistrantsService) All(ctx context.Context, org OrganizerKey, training TrainingKey) iter.Seq2[Registrant, error] {
-	if err := checkOrgTraining(opGetRegistrants, org, training); err != nil {
-		return failed[Registrant](err)
-	}
 	return s.lister(org, training).all(ctx, s.c)
 }
 
@@ -52,30 +48,25 @@ func (s *RegistrantsService) All(ctx context.Context, org OrganizerKey, training
 //meta:operation registerForTraining
 func (s *RegistrantsService) Register(ctx context.Context, org OrganizerKey, training TrainingKey, req RegisterRequest) (Registration, error) {
 	op := opRegisterForTraining
-	if err := checkRegister(org, training, req); err != nil {
-		return Registration{}, err
-	}
-	body := gen.RegistrantReqCreate{Email: openapi_types.Email(req.Email), GivenName: req.GivenName, Surname: req.Surname}
-	resp, err := s.c.call(ctx, op, http.StatusCreated, func(ctx context.Context) (*http.Response, error) {
-		return s.c.gen.RegisterForTraining(ctx, int64(org), int64(training), body)
-	})
-	if err == nil {
-		var w wireRegistration
-		if err = s.c.decode(op, resp, &w); err == nil && w.RegistrantKey <= 0 {
-			// Registered, but the answer lost the key: as good as unreadable.
-			err = &DecodeError{StatusCode: resp.StatusCode, Operation: op.id, Err: errors.New("the answer has no registrantKey")}
-		}
-		if err == nil {
-			return w.domain(), nil
-		}
-	}
-	// An unknown outcome, or a success whose answer was lost in decoding:
-	// the registration may exist, and its email finds it.
-	var de *DecodeError
-	if s.c.cfg.reconcile && (errors.Is(err, ErrOutcomeUnknown) || errors.As(err, &de)) {
+	reg, err := value(ctx, s.c, op, checkRegister(org, training, req), func(ctx context.Context) (*http.Response, error) {
+		return s.c.gen.RegisterForTraining(ctx, int64(org), int64(training), genRegisterBody(req))
+	}, (*wireRegistration).checked)
+	if err != nil && s.c.cfg.reconcile && mayBeRegistered(err) {
 		return s.reconcile(ctx, org, training, req.Email, err)
 	}
-	return Registration{}, err
+	return reg, err
+}
+
+// mayBeRegistered reports the errors after which the registration may exist
+// and its email finds it: an unknown outcome, or a success whose answer was
+// lost in decoding.
+func mayBeRegistered(err error) bool {
+	var de *DecodeError
+	return errors.Is(err, ErrOutcomeUnknown) || errors.As(err, &de)
+}
+
+func genRegisterBody(req RegisterRequest) gen.RegistrantReqCreate {
+	return gen.RegistrantReqCreate{Email: openapi_types.Email(req.Email), GivenName: req.GivenName, Surname: req.Surname}
 }
 
 // checkRegister is Register's validation, which RegisterAll also runs on
@@ -113,20 +104,10 @@ func (s *RegistrantsService) reconcile(ctx context.Context, org OrganizerKey, tr
 //meta:operation getRegistrant
 func (s *RegistrantsService) Get(ctx context.Context, org OrganizerKey, training TrainingKey, registrant RegistrantKey) (Registrant, error) {
 	op := opGetRegistrant
-	if err := firstError(checkOrgTraining(op, org, training), checkKey(op, "registrantKey", registrant)); err != nil {
-		return Registrant{}, err
-	}
-	resp, err := s.c.call(ctx, op, http.StatusOK, func(ctx context.Context) (*http.Response, error) {
+	check := firstError(checkOrgTraining(op, org, training), checkKey(op, "registrantKey", registrant))
+	return value(ctx, s.c, op, check, func(ctx context.Context) (*http.Response, error) {
 		return s.c.gen.GetRegistrant(ctx, int64(org), int64(training), int64(registrant))
-	})
-	if err != nil {
-		return Registrant{}, err
-	}
-	var w wireRegistrant
-	if err := s.c.decode(op, resp, &w); err != nil {
-		return Registrant{}, err
-	}
-	return w.domain(), nil
+	}, always((*wireRegistrant).domain))
 }
 
 // Cancel cancels a registration. Paid registrations can only be cancelled on
@@ -137,10 +118,8 @@ func (s *RegistrantsService) Get(ctx context.Context, org OrganizerKey, training
 //meta:operation cancelRegistration
 func (s *RegistrantsService) Cancel(ctx context.Context, org OrganizerKey, training TrainingKey, registrant RegistrantKey) error {
 	op := opCancelRegistration
-	if err := firstError(checkOrgTraining(op, org, training), checkKey(op, "registrantKey", registrant)); err != nil {
-		return err
-	}
-	return s.c.remove(ctx, op, func(ctx context.Context) (*http.Response, error) {
+	check := firstError(checkOrgTraining(op, org, training), checkKey(op, "registrantKey", registrant))
+	return s.c.remove(ctx, op, check, func(ctx context.Context) (*http.Response, error) {
 		return s.c.gen.CancelRegistration(ctx, int64(org), int64(training), int64(registrant))
 	})
 }

@@ -10,10 +10,12 @@ import (
 )
 
 func (s *ReportsService) sessionsLister(org OrganizerKey, from, to time.Time) lister[wireSession, Session] {
-	body := gen.DateTimeRange{StartDate: apiTime(from), EndDate: apiTime(to)}
+	op := opGetSessionDetailsForDateRange
 	return lister[wireSession, Session]{
-		op: opGetSessionDetailsForDateRange,
+		op:    op,
+		check: firstError(checkKey(op, "organizerKey", org), checkRange(op, from, to)),
 		send: func(ctx context.Context) (*http.Response, error) {
+			body := gen.DateTimeRange{StartDate: apiTime(from), EndDate: apiTime(to)}
 			return s.c.gen.GetSessionDetailsForDateRange(ctx, int64(org), body)
 		},
 		conv: (*wireSession).domain,
@@ -26,10 +28,6 @@ func (s *ReportsService) sessionsLister(org OrganizerKey, from, to time.Time) li
 //
 //meta:operation getSessionDetailsForDateRange
 func (s *ReportsService) Sessions(ctx context.Context, org OrganizerKey, from, to time.Time) ([]Session, error) {
-	op := opGetSessionDetailsForDateRange
-	if err := firstError(checkKey(op, "organizerKey", org), checkRange(op, from, to)); err != nil {
-		return nil, err
-	}
 	return s.sessionsLister(org, from, to).list(ctx, s.c)
 }
 
@@ -37,16 +35,14 @@ func (s *ReportsService) Sessions(ctx context.Context, org OrganizerKey, from, t
 //
 //meta:operation getSessionDetailsForDateRange
 func (s *ReportsService) AllSessions(ctx context.Context, org OrganizerKey, from, to time.Time) iter.Seq2[Session, error] {
-	op := opGetSessionDetailsForDateRange
-	if err := firstError(checkKey(op, "organizerKey", org), checkRange(op, from, to)); err != nil {
-		return failed[Session](err)
-	}
 	return s.sessionsLister(org, from, to).all(ctx, s.c)
 }
 
 func (s *ReportsService) trainingLister(org OrganizerKey, training TrainingKey) lister[wireSession, Session] {
+	op := opGetSessionDetailsForTraining
 	return lister[wireSession, Session]{
-		op: opGetSessionDetailsForTraining,
+		op:    op,
+		check: checkOrgTraining(op, org, training),
 		send: func(ctx context.Context) (*http.Response, error) {
 			return s.c.gen.GetSessionDetailsForTraining(ctx, int64(org), int64(training))
 		},
@@ -58,9 +54,6 @@ func (s *ReportsService) trainingLister(org OrganizerKey, training TrainingKey) 
 //
 //meta:operation getSessionDetailsForTraining
 func (s *ReportsService) TrainingSessions(ctx context.Context, org OrganizerKey, training TrainingKey) ([]Session, error) {
-	if err := checkOrgTraining(opGetSessionDetailsForTraining, org, training); err != nil {
-		return nil, err
-	}
 	return s.trainingLister(org, training).list(ctx, s.c)
 }
 
@@ -68,15 +61,14 @@ func (s *ReportsService) TrainingSessions(ctx context.Context, org OrganizerKey,
 //
 //meta:operation getSessionDetailsForTraining
 func (s *ReportsService) AllTrainingSessions(ctx context.Context, org OrganizerKey, training TrainingKey) iter.Seq2[Session, error] {
-	if err := checkOrgTraining(opGetSessionDetailsForTraining, org, training); err != nil {
-		return failed[Session](err)
-	}
 	return s.trainingLister(org, training).all(ctx, s.c)
 }
 
 func (s *ReportsService) attendanceLister(org OrganizerKey, session SessionKey) lister[wireAttendee, Attendee] {
+	op := opGetAttendanceDetails
 	return lister[wireAttendee, Attendee]{
-		op: opGetAttendanceDetails,
+		op:    op,
+		check: firstError(checkKey(op, "organizerKey", org), checkKey(op, "sessionKey", session)),
 		send: func(ctx context.Context) (*http.Response, error) {
 			return s.c.gen.GetAttendanceDetails(ctx, int64(org), int64(session))
 		},
@@ -89,10 +81,6 @@ func (s *ReportsService) attendanceLister(org OrganizerKey, session SessionKey) 
 //
 //meta:operation getAttendanceDetails
 func (s *ReportsService) Attendance(ctx context.Context, org OrganizerKey, session SessionKey) ([]Attendee, error) {
-	op := opGetAttendanceDetails
-	if err := firstError(checkKey(op, "organizerKey", org), checkKey(op, "sessionKey", session)); err != nil {
-		return nil, err
-	}
 	return s.attendanceLister(org, session).list(ctx, s.c)
 }
 
@@ -100,9 +88,5 @@ func (s *ReportsService) Attendance(ctx context.Context, org OrganizerKey, sessi
 //
 //meta:operation getAttendanceDetails
 func (s *ReportsService) AllAttendance(ctx context.Context, org OrganizerKey, session SessionKey) iter.Seq2[Attendee, error] {
-	op := opGetAttendanceDetails
-	if err := firstError(checkKey(op, "organizerKey", org), checkKey(op, "sessionKey", session)); err != nil {
-		return failed[Attendee](err)
-	}
 	return s.attendanceLister(org, session).all(ctx, s.c)
 }

@@ -2,19 +2,18 @@ package gototraining
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"iter"
 	"net/http"
-	"strings"
 
 	"github.com/gototraining-go/gototraining/gen"
 )
 
 func (s *TrainingsService) lister(org OrganizerKey) lister[wireTraining, Training] {
+	op := opGetAllTrainings
 	return lister[wireTraining, Training]{
-		op: opGetAllTrainings,
+		op:    op,
+		check: checkKey(op, "organizerKey", org),
 		send: func(ctx context.Context) (*http.Response, error) {
 			return s.c.gen.GetAllTrainings(ctx, int64(org))
 		},
@@ -27,9 +26,6 @@ func (s *TrainingsService) lister(org OrganizerKey) lister[wireTraining, Trainin
 //
 //meta:operation getAllTrainings
 func (s *TrainingsService) List(ctx context.Context, org OrganizerKey) ([]Training, error) {
-	if err := checkKey(opGetAllTrainings, "organizerKey", org); err != nil {
-		return nil, err
-	}
 	return s.lister(org).list(ctx, s.c)
 }
 
@@ -38,9 +34,6 @@ func (s *TrainingsService) List(ctx context.Context, org OrganizerKey) ([]Traini
 //
 //meta:operation getAllTrainings
 func (s *TrainingsService) All(ctx context.Context, org OrganizerKey) iter.Seq2[Training, error] {
-	if err := checkKey(opGetAllTrainings, "organizerKey", org); err != nil {
-		return failed[Training](err)
-	}
 	return s.lister(org).all(ctx, s.c)
 }
 
@@ -52,31 +45,16 @@ func (s *TrainingsService) All(ctx context.Context, org OrganizerKey) iter.Seq2[
 //meta:operation scheduleTraining
 func (s *TrainingsService) Schedule(ctx context.Context, org OrganizerKey, req ScheduleTrainingRequest) (TrainingKey, error) {
 	op := opScheduleTraining
-	err := firstError(
+	check := firstError(
 		checkKey(op, "organizerKey", org),
 		checkText(op, "Name", req.Name),
 		checkTimeZone(op, "TimeZone", req.TimeZone),
 		checkTimes(op, "Times", req.Times),
 		checkOrganizerKeys(op, "CoOrganizers", req.CoOrganizers),
 	)
-	if err != nil {
-		return 0, err
-	}
-	body := genScheduleBody(req)
-	resp, err := s.c.call(ctx, op, http.StatusCreated, func(ctx context.Context) (*http.Response, error) {
-		return s.c.gen.ScheduleTraining(ctx, int64(org), body)
-	})
-	if err != nil {
-		return 0, err
-	}
-	var key TrainingKey
-	if err := s.c.decode(op, resp, &key); err != nil {
-		return 0, err
-	}
-	if key <= 0 {
-		return 0, &DecodeError{StatusCode: resp.StatusCode, Operation: op.id, Err: errKeySyntax}
-	}
-	return key, nil
+	return value(ctx, s.c, op, check, func(ctx context.Context) (*http.Response, error) {
+		return s.c.gen.ScheduleTraining(ctx, int64(org), genScheduleBody(req))
+	}, positiveKey)
 }
 
 // Get returns one training.
@@ -84,20 +62,9 @@ func (s *TrainingsService) Schedule(ctx context.Context, org OrganizerKey, req S
 //meta:operation getTraining
 func (s *TrainingsService) Get(ctx context.Context, org OrganizerKey, training TrainingKey) (Training, error) {
 	op := opGetTraining
-	if err := checkOrgTraining(op, org, training); err != nil {
-		return Training{}, err
-	}
-	resp, err := s.c.call(ctx, op, http.StatusOK, func(ctx context.Context) (*http.Response, error) {
+	return value(ctx, s.c, op, checkOrgTraining(op, org, training), func(ctx context.Context) (*http.Response, error) {
 		return s.c.gen.GetTraining(ctx, int64(org), int64(training))
-	})
-	if err != nil {
-		return Training{}, err
-	}
-	var w wireTraining
-	if err := s.c.decode(op, resp, &w); err != nil {
-		return Training{}, err
-	}
-	return w.domain(), nil
+	}, always((*wireTraining).domain))
 }
 
 // Cancel deletes a training. Nobody is emailed; learners who try to join
@@ -109,10 +76,7 @@ func (s *TrainingsService) Get(ctx context.Context, org OrganizerKey, training T
 //meta:operation cancelTraining
 func (s *TrainingsService) Cancel(ctx context.Context, org OrganizerKey, training TrainingKey) error {
 	op := opCancelTraining
-	if err := checkOrgTraining(op, org, training); err != nil {
-		return err
-	}
-	return s.c.remove(ctx, op, func(ctx context.Context) (*http.Response, error) {
+	return s.c.remove(ctx, op, checkOrgTraining(op, org, training), func(ctx context.Context) (*http.Response, error) {
 		return s.c.gen.CancelTraining(ctx, int64(org), int64(training))
 	})
 }
@@ -123,11 +87,9 @@ func (s *TrainingsService) Cancel(ctx context.Context, org OrganizerKey, trainin
 //meta:operation updateTrainingNameDescription
 func (s *TrainingsService) UpdateNameDescription(ctx context.Context, org OrganizerKey, training TrainingKey, name, description string) error {
 	op := opUpdateTrainingNameDescription
-	if err := firstError(checkOrgTraining(op, org, training), checkText(op, "name", name)); err != nil {
-		return err
-	}
-	body := gen.TrainingNameDescription{Name: name, Description: &description}
-	return s.c.send(ctx, op, func(ctx context.Context) (*http.Response, error) {
+	check := firstError(checkOrgTraining(op, org, training), checkText(op, "name", name))
+	return s.c.send(ctx, op, check, func(ctx context.Context) (*http.Response, error) {
+		body := gen.TrainingNameDescription{Name: name, Description: &description}
 		return s.c.gen.UpdateTrainingNameDescription(ctx, int64(org), int64(training), body)
 	})
 }
@@ -138,26 +100,14 @@ func (s *TrainingsService) UpdateNameDescription(ctx context.Context, org Organi
 //meta:operation updateTrainingTimes
 func (s *TrainingsService) UpdateTimes(ctx context.Context, org OrganizerKey, training TrainingKey, req UpdateTimesRequest) (NotifiedParties, error) {
 	op := opUpdateTrainingTimes
-	err := firstError(
+	check := firstError(
 		checkOrgTraining(op, org, training),
 		checkTimeZone(op, "TimeZone", req.TimeZone),
 		checkTimes(op, "Times", req.Times),
 	)
-	if err != nil {
-		return NotifiedParties{}, err
-	}
-	body := genTimesBody(req)
-	resp, err := s.c.call(ctx, op, http.StatusOK, func(ctx context.Context) (*http.Response, error) {
-		return s.c.gen.UpdateTrainingTimes(ctx, int64(org), int64(training), body)
-	})
-	if err != nil {
-		return NotifiedParties{}, err
-	}
-	var w wireNotified
-	if err := s.c.decode(op, resp, &w); err != nil {
-		return NotifiedParties{}, err
-	}
-	return NotifiedParties{Registrants: int(w.NotifiedRegistrants), Trainers: int(w.NotifiedTrainers)}, nil
+	return value(ctx, s.c, op, check, func(ctx context.Context) (*http.Response, error) {
+		return s.c.gen.UpdateTrainingTimes(ctx, int64(org), int64(training), genTimesBody(req))
+	}, always((*wireNotified).domain))
 }
 
 // UpdateRegistrationSettings turns web registration and confirmation emails
@@ -166,15 +116,8 @@ func (s *TrainingsService) UpdateTimes(ctx context.Context, org OrganizerKey, tr
 //meta:operation updateRegistrationSettingsForTraining
 func (s *TrainingsService) UpdateRegistrationSettings(ctx context.Context, org OrganizerKey, training TrainingKey, settings RegistrationSettings) error {
 	op := opUpdateRegistrationSettingsForTraining
-	if err := checkOrgTraining(op, org, training); err != nil {
-		return err
-	}
-	body := gen.RegistrationSettings{
-		DisableConfirmationEmail: settings.DisableConfirmationEmail,
-		DisableWebRegistration:   settings.DisableWebRegistration,
-	}
-	return s.c.send(ctx, op, func(ctx context.Context) (*http.Response, error) {
-		return s.c.gen.UpdateRegistrationSettingsForTraining(ctx, int64(org), int64(training), body)
+	return s.c.send(ctx, op, checkOrgTraining(op, org, training), func(ctx context.Context) (*http.Response, error) {
+		return s.c.gen.UpdateRegistrationSettingsForTraining(ctx, int64(org), int64(training), genSettingsBody(settings))
 	})
 }
 
@@ -183,11 +126,9 @@ func (s *TrainingsService) UpdateRegistrationSettings(ctx context.Context, org O
 //meta:operation getOrganisersForTraining
 func (s *TrainingsService) Organizers(ctx context.Context, org OrganizerKey, training TrainingKey) ([]Organizer, error) {
 	op := opGetOrganisersForTraining
-	if err := checkOrgTraining(op, org, training); err != nil {
-		return nil, err
-	}
 	return lister[wireOrganizer, Organizer]{
-		op: op,
+		op:    op,
+		check: checkOrgTraining(op, org, training),
 		send: func(ctx context.Context) (*http.Response, error) {
 			return s.c.gen.GetOrganisersForTraining(ctx, int64(org), int64(training))
 		},
@@ -202,11 +143,9 @@ func (s *TrainingsService) Organizers(ctx context.Context, org OrganizerKey, tra
 //meta:operation updateOrganisersForTraining
 func (s *TrainingsService) ReplaceOrganizers(ctx context.Context, org OrganizerKey, training TrainingKey, coOrganizers []OrganizerKey, notify bool) error {
 	op := opUpdateOrganisersForTraining
-	if err := firstError(checkOrgTraining(op, org, training), checkOrganizerKeys(op, "coOrganizers", coOrganizers)); err != nil {
-		return err
-	}
-	body := gen.TrainingOrganizers{Organizers: genKeys(coOrganizers), NotifyOrganizers: &notify}
-	return s.c.send(ctx, op, func(ctx context.Context) (*http.Response, error) {
+	check := firstError(checkOrgTraining(op, org, training), checkOrganizerKeys(op, "coOrganizers", coOrganizers))
+	return s.c.send(ctx, op, check, func(ctx context.Context) (*http.Response, error) {
+		body := gen.TrainingOrganizers{Organizers: genKeys(coOrganizers), NotifyOrganizers: &notify}
 		return s.c.gen.UpdateOrganisersForTraining(ctx, int64(org), int64(training), body)
 	})
 }
@@ -217,10 +156,7 @@ func (s *TrainingsService) ReplaceOrganizers(ctx context.Context, org OrganizerK
 //meta:operation getManageTrainingURL
 func (s *TrainingsService) ManageURL(ctx context.Context, org OrganizerKey, training TrainingKey) (string, error) {
 	op := opGetManageTrainingURL
-	if err := checkOrgTraining(op, org, training); err != nil {
-		return "", err
-	}
-	return s.c.getURL(ctx, op, func(ctx context.Context) (*http.Response, error) {
+	return s.c.getURL(ctx, op, checkOrgTraining(op, org, training), func(ctx context.Context) (*http.Response, error) {
 		return s.c.gen.GetManageTrainingURL(ctx, int64(org), int64(training))
 	})
 }
@@ -230,10 +166,7 @@ func (s *TrainingsService) ManageURL(ctx context.Context, org OrganizerKey, trai
 //meta:operation getStartUrl
 func (s *TrainingsService) StartURL(ctx context.Context, org OrganizerKey, training TrainingKey) (string, error) {
 	op := opGetStartURL
-	if err := checkOrgTraining(op, org, training); err != nil {
-		return "", err
-	}
-	return s.c.getURL(ctx, op, func(ctx context.Context) (*http.Response, error) {
+	return s.c.getURL(ctx, op, checkOrgTraining(op, org, training), func(ctx context.Context) (*http.Response, error) {
 		return s.c.gen.GetStartUrl(ctx, int64(org), int64(training))
 	})
 }
@@ -244,77 +177,23 @@ func (s *TrainingsService) StartURL(ctx context.Context, org OrganizerKey, train
 //meta:operation startTraining
 func (s *TrainingsService) Start(ctx context.Context, training TrainingKey) (string, error) {
 	op := opStartTraining
-	if err := checkKey(op, "trainingKey", training); err != nil {
-		return "", err
-	}
-	resp, err := s.c.call(ctx, op, http.StatusOK, func(ctx context.Context) (*http.Response, error) {
+	return value(ctx, s.c, op, checkKey(op, "trainingKey", training), func(ctx context.Context) (*http.Response, error) {
 		return s.c.gen.StartTraining(ctx, int64(training))
-	})
-	if err != nil {
-		return "", err
+	}, s.c.hostURL)
+}
+
+// positiveKey is Schedule's conversion: a key of 0 is no key at all.
+func positiveKey(k *TrainingKey) (TrainingKey, error) {
+	if *k <= 0 {
+		return 0, errKeySyntax
 	}
-	var w wireHostURL
-	if err := s.c.decode(op, resp, &w); err != nil {
-		return "", err
-	}
-	if _, err := s.c.checkLink(w.HostURL); err != nil {
-		return "", &DecodeError{StatusCode: resp.StatusCode, Operation: op.id, Err: fmt.Errorf("hostURL: %w", err)}
+	return *k, nil
+}
+
+// hostURL is Start's conversion: the host URL is checked like every link.
+func (c *Client) hostURL(w *wireHostURL) (string, error) {
+	if _, err := c.checkLink(w.HostURL); err != nil {
+		return "", fmt.Errorf("hostURL: %w", err)
 	}
 	return w.HostURL, nil
-}
-
-func checkOrgTraining(op *operation, org OrganizerKey, training TrainingKey) error {
-	return firstError(checkKey(op, "organizerKey", org), checkKey(op, "trainingKey", training))
-}
-
-// send runs a call whose answer has no body of interest (204 and the like).
-func (c *Client) send(ctx context.Context, op *operation, send func(context.Context) (*http.Response, error)) error {
-	resp, err := c.call(ctx, op, http.StatusNoContent, send)
-	if err != nil {
-		return err
-	}
-	noContent(resp)
-	return nil
-}
-
-// remove runs a DELETE. When an earlier attempt may have been acted on but
-// its answer was lost, the retry finds nothing and GoTo answers 404: what
-// the caller asked for is done, so that is a success, not ErrNotFound.
-func (c *Client) remove(ctx context.Context, op *operation, send func(context.Context) (*http.Response, error)) error {
-	resp, st, err := c.callState(ctx, op, http.StatusNoContent, send)
-	if err != nil {
-		if st.maybeHandled.Load() && errors.Is(err, ErrNotFound) {
-			return nil
-		}
-		return err
-	}
-	noContent(resp)
-	return nil
-}
-
-// getURL runs a call whose answer is a URL. The spec says a JSON string,
-// but GoTo's documents never said whether the body is quoted, so an
-// unquoted absolute URL is taken as it is.
-func (c *Client) getURL(ctx context.Context, op *operation, send func(context.Context) (*http.Response, error)) (string, error) {
-	resp, err := c.call(ctx, op, http.StatusOK, send)
-	if err != nil {
-		return "", err
-	}
-	data, err := c.read(op, resp)
-	if err != nil {
-		return "", err
-	}
-	var s string
-	if text := strings.TrimSpace(string(data)); !strings.HasPrefix(text, `"`) {
-		s = text // a bare URL, checked below like a quoted one
-	} else {
-		err = json.Unmarshal(data, &s)
-	}
-	if err == nil {
-		_, err = c.checkLink(s)
-	}
-	if err != nil {
-		return "", &DecodeError{StatusCode: resp.StatusCode, Operation: op.id, Err: err}
-	}
-	return s, nil
 }

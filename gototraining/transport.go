@@ -17,11 +17,12 @@ import (
 	"time"
 )
 
-// operation describes one API operation to the transport: its name for errors
-// and logs, and when repeating it is safe.
+// operation describes one API operation: its name for errors and logs, when
+// repeating it is safe, and the status of its documented success.
 type operation struct {
 	id    string
 	retry retryClass
+	want  int // another code of the same class is accepted too (see call)
 }
 
 // retryClass says when an operation may be sent again.

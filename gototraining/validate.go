@@ -117,3 +117,8 @@ func firstError(errs ...error) error {
 	}
 	return nil
 }
+
+// checkOrgTraining checks the two keys that most operations' paths start with.
+func checkOrgTraining(op *operation, org OrganizerKey, training TrainingKey) error {
+	return firstError(checkKey(op, "organizerKey", org), checkKey(op, "trainingKey", training))
+}

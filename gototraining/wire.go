@@ -2,6 +2,7 @@ package gototraining
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -243,6 +244,15 @@ func (w *wireRegistration) domain() Registration {
 	return Registration{Key: w.RegistrantKey, JoinURL: w.JoinURL, ConfirmationURL: w.ConfirmationURL}
 }
 
+// checked is Register's conversion: an answer that lost the key leaves the
+// registration as good as unreadable.
+func (w *wireRegistration) checked() (Registration, error) {
+	if w.RegistrantKey <= 0 {
+		return Registration{}, errors.New("the answer has no registrantKey")
+	}
+	return w.domain(), nil
+}
+
 type wireSession struct {
 	SessionKey       SessionKey              `json:"sessionKey"`
 	TrainingName     string                  `json:"trainingName"`
@@ -334,6 +344,10 @@ type wireNotified struct {
 	NotifiedTrainers    wireCount `json:"notifiedTrainers"`
 }
 
+func (w *wireNotified) domain() NotifiedParties {
+	return NotifiedParties{Registrants: int(w.NotifiedRegistrants), Trainers: int(w.NotifiedTrainers)}
+}
+
 // wireError is any of GoTo's error envelopes.
 type wireError struct {
 	IntErrCode  string `json:"int_err_code"`
@@ -383,6 +397,13 @@ func genScheduleBody(r ScheduleTrainingRequest) gen.TrainingReqCreate {
 		body.Organizers = &keys
 	}
 	return body
+}
+
+func genSettingsBody(s RegistrationSettings) gen.RegistrationSettings {
+	return gen.RegistrationSettings{
+		DisableConfirmationEmail: s.DisableConfirmationEmail,
+		DisableWebRegistration:   s.DisableWebRegistration,
+	}
 }
 
 func genTimesBody(r UpdateTimesRequest) gen.TrainingTimes {
