@@ -1,11 +1,8 @@
 package gototraining
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 
 	"github.com/gototraining-go/gototraining/gen"
 )
@@ -126,95 +123,3 @@ func (c *Client) String() string {
 
 // GoString is String, so that %#v does not print the token either.
 func (c *Client) GoString() string { return c.String() }
-
-// apiError reads at most maxErrorBody of a failed answer and closes it.
-func (c *Client) apiError(op *operation, resp *http.Response) error {
-	defer drainAndClose(resp.Body)
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	e := &APIError{
-		StatusCode: resp.StatusCode,
-		Operation:  op.id,
-		Method:     resp.Request.Method,
-		URL:        sanitizeURL(resp.Request.URL),
-	}
-	var w wireError
-	if json.Unmarshal(body, &w) == nil {
-		e.IntErrCode, e.Msg = c.tr.redact(w.IntErrCode), c.tr.redact(w.Msg)
-		e.ErrorCode, e.Description = c.tr.redact(w.ErrorCode), c.tr.redact(w.Description)
-		if e.Description == "" {
-			e.Description = c.tr.redact(w.Message)
-		}
-		e.Incident = c.tr.redact(w.Incident)
-	}
-	kept := c.tr.redact(string(body)) // before the cut, which could halve a token
-	if len(kept) > keptErrorBody {
-		kept = kept[:keptErrorBody]
-	}
-	e.Body = []byte(kept)
-	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), c.cfg.now()); ok {
-		e.RetryAfter = d
-	}
-	if op.retry == retryNever && maybeActed(resp.StatusCode) {
-		e.outcomeUnknown = true
-	}
-	return e
-}
-
-// maybeActed reports the answers to a creating call that do not prove GoTo
-// did nothing: a gateway's 502 or 504 (it gave up waiting; GoTo may have
-// finished), and 500, an unexpected failure that may have come after the
-// write (GoTo documents no 5xx at all, so nothing says otherwise). 503 and
-// 429 say the request was not taken on; every 4xx says it was refused.
-func maybeActed(status int) bool {
-	switch status {
-	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
-		return true
-	}
-	return false
-}
-
-// sanitizeURL keeps scheme, host and path: no user info, query or fragment.
-func sanitizeURL(u *url.URL) string {
-	if u == nil {
-		return ""
-	}
-	clean := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, RawPath: u.RawPath}
-	return clean.String()
-}
-
-// maxObjectBody caps a single-object answer; lists are streamed instead.
-const maxObjectBody = 16 << 20
-
-// decode reads a single JSON value answer into v, at most maxObjectBody of
-// it, and closes the body. It decodes as it reads, with a pooled decoder
-// (wiredecode.go), rather than reading the answer into a slice first.
-func (c *Client) decode(op *operation, resp *http.Response, v any) error {
-	defer drainAndClose(resp.Body)
-	if err := decodeAnswer(resp.Body, v); err != nil {
-		return &DecodeError{StatusCode: resp.StatusCode, Operation: op.id, Err: err}
-	}
-	return nil
-}
-
-// read reads a single-value answer, at most maxObjectBody, and closes it.
-func (c *Client) read(op *operation, resp *http.Response) ([]byte, error) {
-	defer drainAndClose(resp.Body)
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxObjectBody+1))
-	if err == nil && len(data) > maxObjectBody {
-		err = fmt.Errorf("the answer is larger than %d bytes", maxObjectBody)
-	}
-	if err != nil {
-		return nil, &DecodeError{StatusCode: resp.StatusCode, Operation: op.id, Err: err}
-	}
-	return data, nil
-}
-
-// noContent finishes a call whose answer has no body of interest.
-func noContent(resp *http.Response) {
-	drainAndClose(resp.Body)
-}
-
-// invalid builds a ValidationError; nothing has been sent when it is returned.
-func invalid(op *operation, field, problem string) error {
-	return &ValidationError{Operation: op.id, Field: field, Problem: problem}
-}

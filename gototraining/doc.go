@@ -68,16 +68,21 @@
 //
 // # Retries
 //
-// Calls that are safe to repeat (reads, the read-only report POST, plain
-// updates and deletes) are retried on network errors, 429, 502, 503 and
-// 504, with jittered exponential backoff and Retry-After honoured (see
-// RetryPolicy). The updates that email people (UpdateTimes,
-// ReplaceOrganizers) are retried only when GoTo provably did not act.
-// Trainings.Schedule and Registrants.Register are never repeated: GoTo has
-// no idempotency key, and a repeat would create a second training or
-// registration. When such a call may have reached GoTo but no answer came
-// back, its error matches ErrOutcomeUnknown; look before trying again, or
-// let WithRegistrationReconciliation do it for registrations.
+// Each method's documentation names its retry class ("Retries: always.").
+// Within what the class allows, calls are retried on network errors, 429,
+// 502, 503 and 504, with jittered exponential backoff and Retry-After
+// honoured; RetryPolicy says how often and how long. The classes:
+//
+//   - always: reads, the read-only report POST, plain updates and deletes.
+//   - only when GoTo provably did not act (nothing was written, or the
+//     answer was 429 or 503): Trainings.UpdateTimes and
+//     Trainings.ReplaceOrganizers, which email people; a repeat after a
+//     lost answer would email everyone twice.
+//   - never: Trainings.Schedule and Registrants.Register. GoTo has no
+//     idempotency key, and a repeat would create a second training or
+//     registration. When such a call may have reached GoTo but no answer
+//     came back, its error matches ErrOutcomeUnknown; look before trying
+//     again, or let WithRegistrationReconciliation do it for registrations.
 //
 // # Cohorts
 //

@@ -27,8 +27,8 @@ var (
 	ErrRateLimited = errors.New("gototraining: rate limited")
 	// ErrServer: GoTo failed (5xx) and retries, where allowed, did not help.
 	ErrServer = errors.New("gototraining: server error")
-	// ErrOutcomeUnknown: a creating call (Trainings.Schedule or
-	// Registrants.Register) may have reached GoTo, but no answer came back:
+	// ErrOutcomeUnknown: a call whose retry class is never (see Retries in
+	// the package documentation) may have reached GoTo, but no answer came back:
 	// the connection broke after the request was written, the deadline passed
 	// while waiting, GoTo answered 500, or a gateway answered 502 or 504
 	// (such an error also matches ErrServer). The training or

@@ -23,6 +23,8 @@ func (s *OrganizersService) lister(account AccountKey) lister[wireOrganizer, Org
 // Deprecated: GoTo deprecated this call in favour of its Admin API's "Get
 // all users"; it still works on existing accounts.
 //
+// Retries: always.
+//
 //meta:operation getAllOrganisers
 func (s *OrganizersService) List(ctx context.Context, account AccountKey) ([]Organizer, error) {
 	return s.lister(account).list(ctx, s.c)
@@ -31,6 +33,8 @@ func (s *OrganizersService) List(ctx context.Context, account AccountKey) ([]Org
 // All is List as a lazy sequence.
 //
 // Deprecated: as List.
+//
+// Retries: always.
 //
 //meta:operation getAllOrganisers
 func (s *OrganizersService) All(ctx context.Context, account AccountKey) iter.Seq2[Organizer, error] {

@@ -24,12 +24,16 @@ func (s *RecordingsService) lister(training TrainingKey) lister[wireRecording, R
 
 // List returns the online recordings of a training (empty when none).
 //
+// Retries: always.
+//
 //meta:operation getRecordingsForTraining
 func (s *RecordingsService) List(ctx context.Context, training TrainingKey) ([]Recording, error) {
 	return s.lister(training).list(ctx, s.c)
 }
 
 // All is List as a lazy sequence.
+//
+// Retries: always.
 //
 //meta:operation getRecordingsForTraining
 func (s *RecordingsService) All(ctx context.Context, training TrainingKey) iter.Seq2[Recording, error] {
@@ -43,6 +47,8 @@ func (s *RecordingsService) All(ctx context.Context, training TrainingKey) iter.
 // access token, is refused with a *DecodeError (plain http only where the
 // API itself is plain http, as with a local fake).
 //
+// Retries: always.
+//
 //meta:operation getRecordingDownloadById
 func (s *RecordingsService) DownloadURL(ctx context.Context, training TrainingKey, recording RecordingID) (*url.URL, error) {
 	op := opGetRecordingDownloadByID
@@ -55,6 +61,8 @@ func (s *RecordingsService) DownloadURL(ctx context.Context, training TrainingKe
 // Download streams the recording's file. The caller must close it. The file
 // is fetched from GoTo's storage without the API's access token, through the
 // HTTP client given to WithHTTPClient (redirects followed as it decides).
+//
+// Retries: always.
 //
 //meta:operation getRecordingDownloadById
 func (s *RecordingsService) Download(ctx context.Context, training TrainingKey, recording RecordingID) (io.ReadCloser, error) {

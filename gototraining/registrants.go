@@ -27,6 +27,8 @@ func (s *RegistrantsService) lister(org OrganizerKey, training TrainingKey) list
 // List returns everyone registered for a training. GoTo caches registrant
 // data: a change usually shows at once, but can take up to two hours.
 //
+// Retries: always.
+//
 //meta:operation getRegistrants
 func (s *RegistrantsService) List(ctx context.Context, org OrganizerKey, training TrainingKey) ([]Registrant, error) {
 	return s.lister(org, training).list(ctx, s.c)
@@ -35,15 +37,18 @@ func (s *RegistrantsService) List(ctx context.Context, org OrganizerKey, trainin
 // All is List as a lazy sequence, decoded one registrant at a time, so a
 // training of any size is read in constant memory.
 //
+// Retries: always.
+//
 //meta:operation getRegistrants
 func (s *RegistrantsService) All(ctx context.Context, org OrganizerKey, training TrainingKey) iter.Seq2[Registrant, error] {
 	return s.lister(org, training).all(ctx, s.c)
 }
 
 // Register registers one person for a training. An email address already
-// registered for it fails with ErrConflict. The call is sent exactly once;
-// see ErrOutcomeUnknown and WithRegistrationReconciliation for what happens
-// when no answer comes back.
+// registered for it fails with ErrConflict. See ErrOutcomeUnknown and
+// WithRegistrationReconciliation for what happens when no answer comes back.
+//
+// Retries: never.
 //
 //meta:operation registerForTraining
 func (s *RegistrantsService) Register(ctx context.Context, org OrganizerKey, training TrainingKey, req RegisterRequest) (Registration, error) {
@@ -101,6 +106,8 @@ func (s *RegistrantsService) reconcile(ctx context.Context, org OrganizerKey, tr
 
 // Get returns one registrant of a training.
 //
+// Retries: always.
+//
 //meta:operation getRegistrant
 func (s *RegistrantsService) Get(ctx context.Context, org OrganizerKey, training TrainingKey, registrant RegistrantKey) (Registrant, error) {
 	op := opGetRegistrant
@@ -114,6 +121,8 @@ func (s *RegistrantsService) Get(ctx context.Context, org OrganizerKey, training
 // GoTo's admin site. Nobody is notified; the person may register again. If
 // an attempt was lost on the way back and its retry finds the registration
 // gone, Cancel succeeds.
+//
+// Retries: always.
 //
 //meta:operation cancelRegistration
 func (s *RegistrantsService) Cancel(ctx context.Context, org OrganizerKey, training TrainingKey, registrant RegistrantKey) error {

@@ -23,8 +23,9 @@ func (s *ReportsService) sessionsLister(org OrganizerKey, from, to time.Time) li
 }
 
 // Sessions returns the organizer's completed sessions that took place
-// between from and to. It is a POST in the API, but only reads, so it is
-// retried like a GET.
+// between from and to. It is a POST in the API, but only reads.
+//
+// Retries: always.
 //
 //meta:operation getSessionDetailsForDateRange
 func (s *ReportsService) Sessions(ctx context.Context, org OrganizerKey, from, to time.Time) ([]Session, error) {
@@ -32,6 +33,8 @@ func (s *ReportsService) Sessions(ctx context.Context, org OrganizerKey, from, t
 }
 
 // AllSessions is Sessions as a lazy sequence.
+//
+// Retries: always.
 //
 //meta:operation getSessionDetailsForDateRange
 func (s *ReportsService) AllSessions(ctx context.Context, org OrganizerKey, from, to time.Time) iter.Seq2[Session, error] {
@@ -52,12 +55,16 @@ func (s *ReportsService) trainingLister(org OrganizerKey, training TrainingKey) 
 
 // TrainingSessions returns the completed sessions of one training.
 //
+// Retries: always.
+//
 //meta:operation getSessionDetailsForTraining
 func (s *ReportsService) TrainingSessions(ctx context.Context, org OrganizerKey, training TrainingKey) ([]Session, error) {
 	return s.trainingLister(org, training).list(ctx, s.c)
 }
 
 // AllTrainingSessions is TrainingSessions as a lazy sequence.
+//
+// Retries: always.
 //
 //meta:operation getSessionDetailsForTraining
 func (s *ReportsService) AllTrainingSessions(ctx context.Context, org OrganizerKey, training TrainingKey) iter.Seq2[Session, error] {
@@ -79,12 +86,16 @@ func (s *ReportsService) attendanceLister(org OrganizerKey, session SessionKey) 
 // Attendance returns the registrants of a completed session with the time
 // each spent in it; those who did not attend come last, with no periods.
 //
+// Retries: always.
+//
 //meta:operation getAttendanceDetails
 func (s *ReportsService) Attendance(ctx context.Context, org OrganizerKey, session SessionKey) ([]Attendee, error) {
 	return s.attendanceLister(org, session).list(ctx, s.c)
 }
 
 // AllAttendance is Attendance as a lazy sequence.
+//
+// Retries: always.
 //
 //meta:operation getAttendanceDetails
 func (s *ReportsService) AllAttendance(ctx context.Context, org OrganizerKey, session SessionKey) iter.Seq2[Attendee, error] {

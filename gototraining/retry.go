@@ -10,19 +10,11 @@ import (
 	"time"
 )
 
-// RetryPolicy says how calls that are safe to repeat are retried. Reads, the
-// read-only report POST, plain updates and deletes are retried on network
-// errors, 429, 502, 503 and 504. The two updates that email people
-// (UpdateTimes, ReplaceOrganizers) are retried only when GoTo provably did
-// not act: nothing was written, or the answer was 429 or 503. Scheduling a
-// training and registering a learner are sent once, whatever happens,
-// because GoTo offers no idempotency key and a repeat would create a second
-// training or registration.
-//
-// The wait
-// is Retry-After when the server sends one (as seconds or an HTTP date), and
-// otherwise exponential backoff with full jitter. Zero fields take the
-// values of DefaultRetryPolicy.
+// RetryPolicy says how often and how long calls are retried. Which calls are
+// retried, and on which answers, is each method's retry class: see Retries
+// in the package documentation. The wait is Retry-After when the server
+// sends one (as seconds or an HTTP date), and otherwise exponential backoff
+// with full jitter. Zero fields take the values of DefaultRetryPolicy.
 type RetryPolicy struct {
 	// MaxAttempts is how many times a call is tried in all, the first
 	// included; 1 turns retries off.
@@ -132,4 +124,29 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// retryWait decides whether the outcome of an attempt is retried, and after
+// how long.
+func (t *transport) retryWait(op *operation, resp *http.Response, err error, wrote bool, attempt int) (time.Duration, bool) {
+	policy := t.cfg.retry
+	if err != nil {
+		if op.retry == retryUnhandled && wrote {
+			return 0, false // GoTo may have acted and emailed people
+		}
+		return policy.backoff(attempt), true
+	}
+	if !retryableStatus(resp.StatusCode) {
+		return 0, false
+	}
+	if op.retry == retryUnhandled && resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable {
+		return 0, false // a gateway's 502 or 504 does not say GoTo did nothing
+	}
+	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), t.cfg.now()); ok {
+		if d > policy.MaxRetryAfter {
+			return 0, false // the caller decides whether to wait that long
+		}
+		return d, true
+	}
+	return policy.backoff(attempt), true
 }

@@ -24,6 +24,8 @@ func (s *TrainingsService) lister(org OrganizerKey) lister[wireTraining, Trainin
 // List returns the organizer's scheduled trainings, oldest first. Completed
 // trainings are left out; one under way is included with its past sessions.
 //
+// Retries: always.
+//
 //meta:operation getAllTrainings
 func (s *TrainingsService) List(ctx context.Context, org OrganizerKey) ([]Training, error) {
 	return s.lister(org).list(ctx, s.c)
@@ -32,15 +34,19 @@ func (s *TrainingsService) List(ctx context.Context, org OrganizerKey) ([]Traini
 // All is List as a lazy sequence: nothing is sent until it is ranged over,
 // each range sends anew, and the answer is decoded one training at a time.
 //
+// Retries: always.
+//
 //meta:operation getAllTrainings
 func (s *TrainingsService) All(ctx context.Context, org OrganizerKey) iter.Seq2[Training, error] {
 	return s.lister(org).all(ctx, s.c)
 }
 
-// Schedule creates a training and returns its key. It is sent exactly once:
-// when the request may have reached GoTo but no answer came back, the error
-// matches ErrOutcomeUnknown, and the caller should look for the training
-// (Trainings.List) before scheduling it again.
+// Schedule creates a training and returns its key. When the request may
+// have reached GoTo but no answer came back, the error matches
+// ErrOutcomeUnknown: look for the training (Trainings.List) before
+// scheduling it again.
+//
+// Retries: never.
 //
 //meta:operation scheduleTraining
 func (s *TrainingsService) Schedule(ctx context.Context, org OrganizerKey, req ScheduleTrainingRequest) (TrainingKey, error) {
@@ -59,6 +65,8 @@ func (s *TrainingsService) Schedule(ctx context.Context, org OrganizerKey, req S
 
 // Get returns one training.
 //
+// Retries: always.
+//
 //meta:operation getTraining
 func (s *TrainingsService) Get(ctx context.Context, org OrganizerKey, training TrainingKey) (Training, error) {
 	op := opGetTraining
@@ -70,8 +78,8 @@ func (s *TrainingsService) Get(ctx context.Context, org OrganizerKey, training T
 // Cancel deletes a training. Nobody is emailed; learners who try to join
 // are told the training is no longer available. If an attempt was lost on
 // the way back and its retry finds the training gone, Cancel succeeds.
-// Cancel is retried like a read; UpdateTimes and ReplaceOrganizers, which
-// email people, only when GoTo provably did not act.
+//
+// Retries: always.
 //
 //meta:operation cancelTraining
 func (s *TrainingsService) Cancel(ctx context.Context, org OrganizerKey, training TrainingKey) error {
@@ -83,6 +91,8 @@ func (s *TrainingsService) Cancel(ctx context.Context, org OrganizerKey, trainin
 
 // UpdateNameDescription renames a training and replaces its description (an
 // empty description clears it).
+//
+// Retries: always.
 //
 //meta:operation updateTrainingNameDescription
 func (s *TrainingsService) UpdateNameDescription(ctx context.Context, org OrganizerKey, training TrainingKey, name, description string) error {
@@ -96,6 +106,8 @@ func (s *TrainingsService) UpdateNameDescription(ctx context.Context, org Organi
 
 // UpdateTimes gives a training new session times and returns how many
 // registrants and trainers GoTo emailed about it.
+//
+// Retries: only when GoTo provably did not act.
 //
 //meta:operation updateTrainingTimes
 func (s *TrainingsService) UpdateTimes(ctx context.Context, org OrganizerKey, training TrainingKey, req UpdateTimesRequest) (NotifiedParties, error) {
@@ -113,6 +125,8 @@ func (s *TrainingsService) UpdateTimes(ctx context.Context, org OrganizerKey, tr
 // UpdateRegistrationSettings turns web registration and confirmation emails
 // on or off.
 //
+// Retries: always.
+//
 //meta:operation updateRegistrationSettingsForTraining
 func (s *TrainingsService) UpdateRegistrationSettings(ctx context.Context, org OrganizerKey, training TrainingKey, settings RegistrationSettings) error {
 	op := opUpdateRegistrationSettingsForTraining
@@ -122,6 +136,8 @@ func (s *TrainingsService) UpdateRegistrationSettings(ctx context.Context, org O
 }
 
 // Organizers returns the organizer and co-organizers of a training.
+//
+// Retries: always.
 //
 //meta:operation getOrganisersForTraining
 func (s *TrainingsService) Organizers(ctx context.Context, org OrganizerKey, training TrainingKey) ([]Organizer, error) {
@@ -140,6 +156,8 @@ func (s *TrainingsService) Organizers(ctx context.Context, org OrganizerKey, tra
 // scheduling organizer always stays). With notify, the new ones are emailed.
 // Multi-user accounts with sharing only.
 //
+// Retries: only when GoTo provably did not act.
+//
 //meta:operation updateOrganisersForTraining
 func (s *TrainingsService) ReplaceOrganizers(ctx context.Context, org OrganizerKey, training TrainingKey, coOrganizers []OrganizerKey, notify bool) error {
 	op := opUpdateOrganisersForTraining
@@ -153,6 +171,8 @@ func (s *TrainingsService) ReplaceOrganizers(ctx context.Context, org OrganizerK
 // ManageURL returns the training's page in GoTo's admin portal (the
 // organizer must log in there).
 //
+// Retries: always.
+//
 //meta:operation getManageTrainingURL
 func (s *TrainingsService) ManageURL(ctx context.Context, org OrganizerKey, training TrainingKey) (string, error) {
 	op := opGetManageTrainingURL
@@ -162,6 +182,8 @@ func (s *TrainingsService) ManageURL(ctx context.Context, org OrganizerKey, trai
 }
 
 // StartURL returns a URL that starts the training after the organizer logs in.
+//
+// Retries: always.
 //
 //meta:operation getStartUrl
 func (s *TrainingsService) StartURL(ctx context.Context, org OrganizerKey, training TrainingKey) (string, error) {
@@ -173,6 +195,8 @@ func (s *TrainingsService) StartURL(ctx context.Context, org OrganizerKey, train
 
 // Start returns a host URL that starts the training with no organizer login.
 // Whoever has it can start the training: keep it out of logs.
+//
+// Retries: always.
 //
 //meta:operation startTraining
 func (s *TrainingsService) Start(ctx context.Context, training TrainingKey) (string, error) {

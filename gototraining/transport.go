@@ -17,64 +17,6 @@ import (
 	"time"
 )
 
-// operation describes one API operation: its name for errors and logs, when
-// repeating it is safe, and the status of its documented success.
-type operation struct {
-	id    string
-	retry retryClass
-	want  int // another code of the same class is accepted too (see call)
-}
-
-// retryClass says when an operation may be sent again.
-type retryClass int
-
-const (
-	// retryNever: creating calls, with no idempotency key. A repeat would
-	// make a second training or registration.
-	retryNever retryClass = iota
-	// retryUnhandled: calls that are idempotent in data but email people
-	// (new times, new co-organizers). They are repeated only when GoTo
-	// provably did not act: the request was never written, or the answer
-	// was 429 or 503. A repeat after a lost answer would email everyone twice.
-	retryUnhandled
-	// retryAlways: reads, plain updates and deletes.
-	retryAlways
-)
-
-// callState is what one call of the client shares with the transport: the
-// operation, and what the attempts learned about whether GoTo may have acted.
-type callState struct {
-	op *operation
-	// writes counts the requests written to a connection, net/http's own
-	// replays included; wrote is writes > 0, kept for after the call.
-	writes atomic.Int32
-	wrote  atomic.Bool
-	// maybeHandled: some attempt was written and then failed without a
-	// definite answer (a broken connection, 502 or 504), so GoTo may have
-	// acted on it.
-	maybeHandled atomic.Bool
-}
-
-type callStateKey struct{}
-
-func withCallState(ctx context.Context, st *callState) context.Context {
-	return context.WithValue(ctx, callStateKey{}, st)
-}
-
-// callStateFrom returns the state of a request's call. Requests sent through
-// Raw() carry none; their retries then follow the HTTP method: never POST.
-func callStateFrom(r *http.Request) *callState {
-	if st, ok := r.Context().Value(callStateKey{}).(*callState); ok {
-		return st
-	}
-	op := &operation{id: r.Method + " " + r.URL.Path}
-	switch r.Method {
-	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
-		op.retry = retryAlways
-	}
-	return &callState{op: op}
-}
-
 // transport is the policy chain of the client, one RoundTripper doing, per
 // attempt: rate limiting, authentication, User-Agent, then retries around
 // it all. The caller's request is never changed; each attempt is a clone.
@@ -255,31 +197,6 @@ func (e errReader) Read([]byte) (int, error) {
 	return 0, io.EOF
 }
 
-// retryWait decides whether the outcome of an attempt is retried, and after
-// how long.
-func (t *transport) retryWait(op *operation, resp *http.Response, err error, wrote bool, attempt int) (time.Duration, bool) {
-	policy := t.cfg.retry
-	if err != nil {
-		if op.retry == retryUnhandled && wrote {
-			return 0, false // GoTo may have acted and emailed people
-		}
-		return policy.backoff(attempt), true
-	}
-	if !retryableStatus(resp.StatusCode) {
-		return 0, false
-	}
-	if op.retry == retryUnhandled && resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable {
-		return 0, false // a gateway's 502 or 504 does not say GoTo did nothing
-	}
-	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), t.cfg.now()); ok {
-		if d > policy.MaxRetryAfter {
-			return 0, false // the caller decides whether to wait that long
-		}
-		return d, true
-	}
-	return policy.backoff(attempt), true
-}
-
 // attempt sends one try: limiter, token, headers, then the base transport.
 // final reports an error that a retry cannot mend (the limiter or the token
 // source refused), so that it is returned at once.
@@ -346,11 +263,6 @@ func (t *transport) attempt(r *http.Request, op *operation, attempt int, refused
 	return resp, false, err
 }
 
-// minRedactedToken is the shortest token scrubbed from answer bodies. Real
-// GoTo tokens are hundreds of characters; scrubbing a short test token such
-// as "abc" would rewrite ordinary data (names, keys) that happens to hold it.
-const minRedactedToken = 16
-
 // token asks the token source for an access token without outliving the
 // context: oauth2's TokenSource takes none, and a refresh against a slow
 // token endpoint would otherwise hold the call past its deadline. At most
@@ -404,140 +316,6 @@ func (t *transport) fetch(f *tokenFetch) {
 	t.fetchMu.Unlock()
 	close(f.done)
 }
-
-func (t *transport) log(ctx context.Context, level slog.Level, msg string, op *operation, r *http.Request, resp *http.Response, err error, attempt int, took time.Duration, extra ...slog.Attr) {
-	l := t.cfg.logger
-	if l == nil || !l.Enabled(ctx, level) {
-		return
-	}
-	attrs := append(make([]slog.Attr, 0, 8+len(extra)),
-		slog.String("operation", op.id),
-		slog.String("method", r.Method),
-		slog.String("path", r.URL.Path),
-		slog.Int("attempt", attempt),
-	)
-	if resp != nil {
-		attrs = append(attrs, slog.Int("status", resp.StatusCode))
-	}
-	if took > 0 {
-		attrs = append(attrs, slog.Duration("duration", took))
-	}
-	if err != nil {
-		attrs = append(attrs, slog.String("error", t.redact(err.Error())))
-	}
-	attrs = append(attrs, extra...)
-	l.LogAttrs(ctx, level, msg, attrs...)
-}
-
-// redact removes the access token from text that may echo it, such as an
-// error body written by a misbehaving server.
-func (t *transport) redact(s string) string {
-	if p := t.lastToken.Load(); p != nil && *p != "" && strings.Contains(s, *p) {
-		return strings.ReplaceAll(s, *p, "[REDACTED]")
-	}
-	return s
-}
-
-// scrub returns err, or, when its text holds the access token, an error
-// that reads the same with the token replaced and still matches what err
-// matches (errors.Is and errors.As look through to err, and Timeout is
-// kept for url.Error). Unwrap is left out on purpose, so that printing an
-// unwrapped cause cannot show the token either.
-func (t *transport) scrub(err error) error {
-	if err == nil {
-		return nil
-	}
-	msg := err.Error()
-	if clean := t.redact(msg); clean != msg {
-		return &redactedError{msg: clean, err: err}
-	}
-	return err
-}
-
-type redactedError struct {
-	msg string
-	err error
-}
-
-func (e *redactedError) Error() string        { return e.msg }
-func (e *redactedError) Is(target error) bool { return errors.Is(e.err, target) }
-func (e *redactedError) As(target any) bool   { return errors.As(e.err, target) }
-
-// Timeout keeps net.Error's answer, which url.Error asks its cause directly.
-func (e *redactedError) Timeout() bool {
-	var te interface{ Timeout() bool }
-	return errors.As(e.err, &te) && te.Timeout()
-}
-
-// redactingBody replaces the access token in a response body as it is read.
-// A server or proxy that echoes the Authorization header would otherwise put
-// the token into what is decoded from the body, and from there into error
-// strings (a key or a date-time that does not parse is quoted) and logs.
-type redactingBody struct {
-	body  io.ReadCloser
-	token []byte
-	buf   []byte // buf[off:] was read from body and redacted, but not handed out
-	off   int
-	err   error // body's read error, once seen
-	left  int64 // what body has still to deliver, when its length is known; else -1
-}
-
-var redactedToken = []byte("[REDACTED]")
-
-func (b *redactingBody) Read(p []byte) (int, error) {
-	for {
-		// All but a tail that may be the start of a token can go out; once
-		// the body has ended, the tail too.
-		pending := b.buf[b.off:]
-		ready := len(pending)
-		if b.err == nil {
-			ready -= len(b.token) - 1
-		}
-		if ready > 0 || len(p) == 0 {
-			n := copy(p, pending[:max(ready, 0)])
-			b.off += n
-			return n, nil
-		}
-		if b.err != nil {
-			return 0, b.err
-		}
-		// Move the tail to the front, and read after it.
-		n := len(pending)
-		room := min(max(len(p), 4<<10), 64<<10)
-		switch {
-		case b.left >= 0:
-			// The rest of an answer of known length, up to 64 KiB: a small
-			// answer gets a buffer its size, and a long list is read in
-			// large pieces rather than in the decoder's, which would cost
-			// a system call for every 4 KiB. The extra byte leaves room to
-			// see io.EOF.
-			room = int(min(b.left+1, 64<<10))
-		case cap(b.buf) > 0:
-			// Of unknown length: read more at a time as the answer goes on.
-			room = min(max(room, 2*cap(b.buf)), 64<<10)
-		}
-		if cap(b.buf) < n+room {
-			buf := make([]byte, n, n+room)
-			copy(buf, pending)
-			b.buf = buf
-		} else {
-			b.buf = b.buf[:copy(b.buf[:n], pending)]
-		}
-		b.off = 0
-		m, err := b.body.Read(b.buf[n:cap(b.buf)])
-		b.buf, b.err = b.buf[:n+m], err
-		if b.left >= 0 {
-			if b.left -= int64(m); b.left < 0 {
-				b.left = -1 // longer than announced: no bound any more
-			}
-		}
-		if m > 0 && bytes.Contains(b.buf, b.token) {
-			b.buf = bytes.ReplaceAll(b.buf, b.token, redactedToken)
-		}
-	}
-}
-
-func (b *redactingBody) Close() error { return b.body.Close() }
 
 // dropUpgrade closes the body of a 101 Switching Protocols answer at once
 // and leaves an empty one. net/http hands such a body over as the raw

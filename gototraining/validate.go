@@ -122,3 +122,8 @@ func firstError(errs ...error) error {
 func checkOrgTraining(op *operation, org OrganizerKey, training TrainingKey) error {
 	return firstError(checkKey(op, "organizerKey", org), checkKey(op, "trainingKey", training))
 }
+
+// invalid builds a ValidationError; nothing has been sent when it is returned.
+func invalid(op *operation, field, problem string) error {
+	return &ValidationError{Operation: op.id, Field: field, Problem: problem}
+}
