@@ -51,55 +51,42 @@ func (r retryClass) doc() string {
 	return "always"
 }
 
-// The operations, by operationId, in the spec's order.
+// The operations, by operationId. Each is one line: its id, its retry class
+// and its documented success.
 var (
-	opGetAllOrganisers                      = &operation{id: "getAllOrganisers", retry: retryAlways, want: http.StatusOK}
-	opGetAllTrainings                       = &operation{id: "getAllTrainings", retry: retryAlways, want: http.StatusOK}
-	opScheduleTraining                      = &operation{id: "scheduleTraining", retry: retryNever, want: http.StatusCreated}
-	opCancelTraining                        = &operation{id: "cancelTraining", retry: retryAlways, want: http.StatusNoContent}
-	opGetTraining                           = &operation{id: "getTraining", retry: retryAlways, want: http.StatusOK}
-	opGetManageTrainingURL                  = &operation{id: "getManageTrainingURL", retry: retryAlways, want: http.StatusOK}
-	opUpdateTrainingNameDescription         = &operation{id: "updateTrainingNameDescription", retry: retryAlways, want: http.StatusNoContent}
-	opGetOrganisersForTraining              = &operation{id: "getOrganisersForTraining", retry: retryAlways, want: http.StatusOK}
-	opUpdateOrganisersForTraining           = &operation{id: "updateOrganisersForTraining", retry: retryUnhandled, want: http.StatusNoContent}
-	opGetRegistrants                        = &operation{id: "getRegistrants", retry: retryAlways, want: http.StatusOK}
-	opRegisterForTraining                   = &operation{id: "registerForTraining", retry: retryNever, want: http.StatusCreated}
-	opCancelRegistration                    = &operation{id: "cancelRegistration", retry: retryAlways, want: http.StatusNoContent}
-	opGetRegistrant                         = &operation{id: "getRegistrant", retry: retryAlways, want: http.StatusOK}
-	opUpdateRegistrationSettingsForTraining = &operation{id: "updateRegistrationSettingsForTraining", retry: retryAlways, want: http.StatusNoContent}
-	opGetStartURL                           = &operation{id: "getStartUrl", retry: retryAlways, want: http.StatusOK}
-	opUpdateTrainingTimes                   = &operation{id: "updateTrainingTimes", retry: retryUnhandled, want: http.StatusOK}
-	opGetSessionDetailsForDateRange         = &operation{id: "getSessionDetailsForDateRange", retry: retryAlways, want: http.StatusOK}
-	opGetAttendanceDetails                  = &operation{id: "getAttendanceDetails", retry: retryAlways, want: http.StatusOK}
-	opGetSessionDetailsForTraining          = &operation{id: "getSessionDetailsForTraining", retry: retryAlways, want: http.StatusOK}
-	opGetRecordingsForTraining              = &operation{id: "getRecordingsForTraining", retry: retryAlways, want: http.StatusOK}
-	opGetRecordingDownloadByID              = &operation{id: "getRecordingDownloadById", retry: retryAlways, want: http.StatusFound}
-	opStartTraining                         = &operation{id: "startTraining", retry: retryAlways, want: http.StatusOK}
+	opGetAllOrganisers                      = newOperation("getAllOrganisers", retryAlways, http.StatusOK)
+	opGetAllTrainings                       = newOperation("getAllTrainings", retryAlways, http.StatusOK)
+	opScheduleTraining                      = newOperation("scheduleTraining", retryNever, http.StatusCreated)
+	opCancelTraining                        = newOperation("cancelTraining", retryAlways, http.StatusNoContent)
+	opGetTraining                           = newOperation("getTraining", retryAlways, http.StatusOK)
+	opGetManageTrainingURL                  = newOperation("getManageTrainingURL", retryAlways, http.StatusOK)
+	opUpdateTrainingNameDescription         = newOperation("updateTrainingNameDescription", retryAlways, http.StatusNoContent)
+	opGetOrganisersForTraining              = newOperation("getOrganisersForTraining", retryAlways, http.StatusOK)
+	opUpdateOrganisersForTraining           = newOperation("updateOrganisersForTraining", retryUnhandled, http.StatusNoContent)
+	opGetRegistrants                        = newOperation("getRegistrants", retryAlways, http.StatusOK)
+	opRegisterForTraining                   = newOperation("registerForTraining", retryNever, http.StatusCreated)
+	opCancelRegistration                    = newOperation("cancelRegistration", retryAlways, http.StatusNoContent)
+	opGetRegistrant                         = newOperation("getRegistrant", retryAlways, http.StatusOK)
+	opUpdateRegistrationSettingsForTraining = newOperation("updateRegistrationSettingsForTraining", retryAlways, http.StatusNoContent)
+	opGetStartURL                           = newOperation("getStartUrl", retryAlways, http.StatusOK)
+	opUpdateTrainingTimes                   = newOperation("updateTrainingTimes", retryUnhandled, http.StatusOK)
+	opGetSessionDetailsForDateRange         = newOperation("getSessionDetailsForDateRange", retryAlways, http.StatusOK)
+	opGetAttendanceDetails                  = newOperation("getAttendanceDetails", retryAlways, http.StatusOK)
+	opGetSessionDetailsForTraining          = newOperation("getSessionDetailsForTraining", retryAlways, http.StatusOK)
+	opGetRecordingsForTraining              = newOperation("getRecordingsForTraining", retryAlways, http.StatusOK)
+	opGetRecordingDownloadByID              = newOperation("getRecordingDownloadById", retryAlways, http.StatusFound)
+	opStartTraining                         = newOperation("startTraining", retryAlways, http.StatusOK)
 )
 
-// operations is every operation above: the table the tests derive their
-// lists from. TestOperationTableMatchesSpec checks it against the spec.
-var operations = []*operation{
-	opGetAllOrganisers,
-	opGetAllTrainings,
-	opScheduleTraining,
-	opCancelTraining,
-	opGetTraining,
-	opGetManageTrainingURL,
-	opUpdateTrainingNameDescription,
-	opGetOrganisersForTraining,
-	opUpdateOrganisersForTraining,
-	opGetRegistrants,
-	opRegisterForTraining,
-	opCancelRegistration,
-	opGetRegistrant,
-	opUpdateRegistrationSettingsForTraining,
-	opGetStartURL,
-	opUpdateTrainingTimes,
-	opGetSessionDetailsForDateRange,
-	opGetAttendanceDetails,
-	opGetSessionDetailsForTraining,
-	opGetRecordingsForTraining,
-	opGetRecordingDownloadByID,
-	opStartTraining,
+// operations is every operation above, in the order declared: the table the
+// tests derive their lists from. TestOperationTableMatchesSpec checks it
+// against the spec.
+var operations []*operation
+
+// newOperation adds one operation to the table, so that declaring it is
+// the only step.
+func newOperation(id string, retry retryClass, want int) *operation {
+	op := &operation{id: id, retry: retry, want: want}
+	operations = append(operations, op)
+	return op
 }

@@ -1,12 +1,10 @@
 package gototraining
 
 import (
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"os"
+	"maps"
+	"net/http"
 	"slices"
-	"strings"
+	"strconv"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -15,57 +13,76 @@ import (
 	"github.com/gototraining-go/gototraining/api"
 )
 
-// TestEveryOperationIsWrapped reads the //meta:operation lines of this
-// package's exported methods and checks them against the spec, both ways.
-func TestEveryOperationIsWrapped(t *testing.T) {
-	t.Parallel()
+// specOperation is what the spec says of one operation that the table
+// repeats.
+type specOperation struct {
+	method  string
+	success []int // the 2xx and 3xx statuses it declares
+}
+
+func specOperations(t *testing.T) map[string]specOperation {
+	t.Helper()
 	doc, err := openapi3.NewLoader().LoadFromData(api.OpenAPI)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var inSpec []string
+	out := map[string]specOperation{}
 	for _, item := range doc.Paths.Map() {
-		for _, op := range item.Operations() {
-			inSpec = append(inSpec, op.OperationID)
-		}
-	}
-	slices.Sort(inSpec)
-
-	fset := token.NewFileSet()
-	entries, err := os.ReadDir(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	wrapped := map[string][]string{}
-	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, e.Name(), nil, parser.ParseComments)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, decl := range f.Decls {
-			fn, ok := decl.(*ast.FuncDecl)
-			if !ok || fn.Doc == nil || !fn.Name.IsExported() {
-				continue
-			}
-			for _, c := range fn.Doc.List {
-				if id, ok := strings.CutPrefix(c.Text, "//meta:operation "); ok {
-					id = strings.TrimSpace(id)
-					wrapped[id] = append(wrapped[id], fn.Name.Name)
+		for method, op := range item.Operations() {
+			s := specOperation{method: method}
+			for code := range op.Responses.Map() {
+				if n, err := strconv.Atoi(code); err == nil && n >= 200 && n < 400 {
+					s.success = append(s.success, n)
 				}
 			}
+			out[op.OperationID] = s
 		}
 	}
-	var got []string
-	for id := range wrapped {
-		got = append(got, id)
+	return out
+}
+
+// TestOperationTableMatchesSpec checks the table of operations.go against
+// api/openapi.yaml both ways: the same operations, each once, each
+// expecting a success the spec declares, and every POST that the table
+// retries is one that only reads.
+func TestOperationTableMatchesSpec(t *testing.T) {
+	t.Parallel()
+	spec := specOperations(t)
+	var ids []string
+	for _, op := range operations {
+		ids = append(ids, op.id)
+		s, ok := spec[op.id]
+		if !ok {
+			continue // reported by the diff below
+		}
+		if !slices.Contains(s.success, op.want) {
+			t.Errorf("%s: the table expects %d, the spec declares %v", op.id, op.want, s.success)
+		}
+		readOnlyPOST := op == opGetSessionDetailsForDateRange
+		if s.method == http.MethodPost && op.retry != retryNever && !readOnlyPOST {
+			t.Errorf("%s: a POST that creates must be retryNever", op.id)
+		}
 	}
-	slices.Sort(got)
-	if diff := cmp.Diff(inSpec, got); diff != "" {
-		t.Errorf("operations in the spec (-) and wrapped (+):\n%s", diff)
+	slices.Sort(ids)
+	if diff := cmp.Diff(slices.Sorted(maps.Keys(spec)), ids); diff != "" {
+		t.Errorf("operations in the spec (-) and in the table (+):\n%s", diff)
 	}
-	// How many operations there are is the spec's to say; that it still
-	// has the seed's operations is api's TestSpecHasTheSeedOperations.
+}
+
+// TestEveryOperationIsWrapped reads the //meta:operation lines of this
+// package's exported methods and checks them against the table, both ways.
+func TestEveryOperationIsWrapped(t *testing.T) {
+	t.Parallel()
+	wrapped := map[string]bool{}
+	for _, m := range wrappedMethods(t) {
+		wrapped[m.op] = true
+	}
+	var want []string
+	for _, op := range operations {
+		want = append(want, op.id)
+	}
+	slices.Sort(want)
+	if diff := cmp.Diff(want, slices.Sorted(maps.Keys(wrapped))); diff != "" {
+		t.Errorf("operations in the table (-) and wrapped (+):\n%s", diff)
+	}
 }

@@ -2,7 +2,7 @@
 // for testing code that uses it: the gototraining client, and your own code
 // built on that client.
 //
-// The fake serves all 22 operations of api/openapi.yaml, keeps what they
+// The fake serves every operation of api/openapi.yaml, keeps what they
 // create (trainings, registrants, organizers) in memory, and checks every
 // request and every answer of its own against the spec with kin-openapi.
 // A request that breaks the spec is answered 400 with a JSON error body that

@@ -144,7 +144,7 @@ func (f *Fake) tokenOK(token string) bool {
 	return subtle.ConstantTimeCompare([]byte(token), []byte(f.cfg.token)) == 1
 }
 
-// ServeHTTP serves the 22 operations of the API at the root, and the storage
+// ServeHTTP serves every operation of api/openapi.yaml at the root, and the storage
 // origin of recording downloads under /_storage, and, with [WithAuthServer],
 // the authorization server at /oauth/token and /oauth/authorize.
 func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
