@@ -14,7 +14,7 @@ func TestRegisterAnswerWithoutAKeyIsAnUnknownOutcome(t *testing.T) {
 	t.Parallel()
 	srv, _ := serve(t, answer(http.StatusCreated, "application/json", `{"joinUrl":"j","confirmationUrl":"c"}`))
 	c, _ := newClient(t, srv.URL)
-	_, err := c.Registrants.Register(t.Context(), orgKey, trainingKey, RegisterRequest{Email: "ada@example.com", GivenName: "Ada", Surname: "L"})
+	_, err := c.Registrants.Register(t.Context(), orgKey, trainingKey, RegisterForTrainingRequest{Email: "ada@example.com", GivenName: "Ada", Surname: "L"})
 	var de *DecodeError
 	if !errors.As(err, &de) || !errors.Is(err, ErrOutcomeUnknown) {
 		t.Errorf("got %v; want a *DecodeError matching ErrOutcomeUnknown", err)

@@ -63,9 +63,9 @@ func BenchmarkBulkRegister(b *testing.B) {
 	}
 	c := newClient()
 	org := gototraining.OrganizerKey(fake.OrganizerKey())
-	learners := make([]gototraining.RegisterRequest, n)
+	learners := make([]gototraining.RegisterForTrainingRequest, n)
 	for i := range learners {
-		learners[i] = gototraining.RegisterRequest{Email: fmt.Sprintf("learner%05d@example.com", i), GivenName: "Given", Surname: fmt.Sprintf("Surname%d", i)}
+		learners[i] = gototraining.RegisterForTrainingRequest{Email: fmt.Sprintf("learner%05d@example.com", i), GivenName: "Given", Surname: fmt.Sprintf("Surname%d", i)}
 	}
 	newTraining := func(b *testing.B) gototraining.TrainingKey {
 		b.Helper()

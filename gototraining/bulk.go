@@ -154,8 +154,8 @@ func (o RegistrationOutcome) String() string {
 
 // RegisterAllResult is what became of one learner of a RegisterAll run.
 type RegisterAllResult struct {
-	Index        int             // the learner's position in the slice given to RegisterAll
-	Learner      RegisterRequest // the learner as given
+	Index        int                        // the learner's position in the slice given to RegisterAll
+	Learner      RegisterForTrainingRequest // the learner as given
 	Outcome      RegistrationOutcome
 	Registration Registration // OutcomeRegistered, and OutcomeAlreadyRegistered when the key was found
 	DuplicateOf  int          // OutcomeDuplicate: the index of the learner with the same email; else 0
@@ -186,7 +186,7 @@ type RegisterAllResult struct {
 // in flight are cancelled (their learners may then be OutcomeUnknown); on
 // ctx's end every learner not yet sent is yielded as OutcomeNotAttempted.
 // The iterator returns only once every goroutine it started has ended.
-func (s *RegistrantsService) RegisterAll(ctx context.Context, org OrganizerKey, training TrainingKey, learners []RegisterRequest, opts RegisterAllOptions) iter.Seq[RegisterAllResult] {
+func (s *RegistrantsService) RegisterAll(ctx context.Context, org OrganizerKey, training TrainingKey, learners []RegisterForTrainingRequest, opts RegisterAllOptions) iter.Seq[RegisterAllResult] {
 	learners = slices.Clone(learners) // the caller may change its slice while the run goes on
 	return func(yield func(RegisterAllResult) bool) {
 		run := &bulkRun{s: s, org: org, training: training, learners: learners, pace: opts.Limiter}
@@ -206,7 +206,7 @@ type bulkRun struct {
 	s        *RegistrantsService
 	org      OrganizerKey
 	training TrainingKey
-	learners []RegisterRequest
+	learners []RegisterForTrainingRequest
 	pace     Limiter // nil: the client's limiter paces, in the transport
 	known    registeredEmails
 }

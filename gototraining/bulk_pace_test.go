@@ -15,7 +15,7 @@ import (
 func TestRegisterAllDefaultPace(t *testing.T) {
 	t.Parallel()
 	srv, _ := serve(t, answer(http.StatusCreated, "application/json", `{"registrantKey":5646167387902096129,"joinUrl":"https://global.gototraining.com/join/1"}`))
-	learners := []RegisterRequest{{Email: "a@example.com", GivenName: "A", Surname: "B"}, {Email: "b@example.com", GivenName: "A", Surname: "B"}}
+	learners := []RegisterForTrainingRequest{{Email: "a@example.com", GivenName: "A", Surname: "B"}, {Email: "b@example.com", GivenName: "A", Surname: "B"}}
 
 	c, _ := newClient(t, srv.URL)
 	if p, ok := c.bulkLimiter.(*pacer); !ok || p.every != DefaultBulkInterval {

@@ -24,10 +24,10 @@ import (
 var unpaced = gototraining.RegisterAllOptions{Limiter: rate.NewLimiter(rate.Inf, 1)}
 
 // cohort makes n valid learners learner0@example.com, learner1@...
-func cohort(n int) []gototraining.RegisterRequest {
-	out := make([]gototraining.RegisterRequest, n)
+func cohort(n int) []gototraining.RegisterForTrainingRequest {
+	out := make([]gototraining.RegisterForTrainingRequest, n)
 	for i := range out {
-		out[i] = gototraining.RegisterRequest{Email: fmt.Sprintf("learner%d@example.com", i), GivenName: "Given", Surname: fmt.Sprintf("Surname%d", i)}
+		out[i] = gototraining.RegisterForTrainingRequest{Email: fmt.Sprintf("learner%d@example.com", i), GivenName: "Given", Surname: fmt.Sprintf("Surname%d", i)}
 	}
 	return out
 }
@@ -69,9 +69,9 @@ func TestRegisterAllReportsEveryLearner(t *testing.T) {
 		t.Fatal(err)
 	}
 	learners = append(learners,
-		gototraining.RegisterRequest{Email: "not an email", GivenName: "A", Surname: "B"},         // 6
-		gototraining.RegisterRequest{Email: "LEARNER0@example.com", GivenName: "A", Surname: "B"}, // 7: learner 0 again
-		gototraining.RegisterRequest{Email: "noname@example.com", Surname: "B"},                   // 8
+		gototraining.RegisterForTrainingRequest{Email: "not an email", GivenName: "A", Surname: "B"},         // 6
+		gototraining.RegisterForTrainingRequest{Email: "LEARNER0@example.com", GivenName: "A", Surname: "B"}, // 7: learner 0 again
+		gototraining.RegisterForTrainingRequest{Email: "noname@example.com", Surname: "B"},                   // 8
 	)
 	sentBefore := srv.Calls("registerForTraining")
 

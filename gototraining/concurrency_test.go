@@ -86,7 +86,7 @@ func TestSharedClientUnderConcurrency(t *testing.T) {
 				switch w.calls % 25 {
 				case 0, 5, 10, 15, 20: // a write that creates
 					email := fmt.Sprintf("w%02d-%03d@example.com", g, w.calls)
-					reg, err := c.Registrants.Register(ctx, org, w.training, gototraining.RegisterRequest{Email: email, GivenName: "W", Surname: fmt.Sprint(g)})
+					reg, err := c.Registrants.Register(ctx, org, w.training, gototraining.RegisterForTrainingRequest{Email: email, GivenName: "W", Surname: fmt.Sprint(g)})
 					count()
 					if err != nil || reg.Key <= 0 || reg.JoinURL == "" {
 						fail("Register: %+v %v", reg, err)
@@ -115,7 +115,7 @@ func TestSharedClientUnderConcurrency(t *testing.T) {
 					}
 				case 4, 14, 24: // an idempotent write
 					name := fmt.Sprintf("Concurrency %02d, rev %03d", g, w.calls)
-					err := c.Trainings.UpdateNameDescription(ctx, org, w.training, name, "")
+					err := c.Trainings.UpdateNameDescription(ctx, org, w.training, gototraining.UpdateTrainingNameDescriptionRequest{Name: name})
 					count()
 					if err != nil {
 						fail("UpdateNameDescription: %v", err)

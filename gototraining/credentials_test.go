@@ -121,7 +121,7 @@ func everyService(ctx context.Context, c *gototraining.Client, srv *gototraining
 	add("Trainings.Get", err)
 	_, err = c.Trainings.List(ctx, org)
 	add("Trainings.List", err)
-	_, err = c.Registrants.Register(ctx, org, key, gototraining.RegisterRequest{Email: fmt.Sprintf("l%d@example.com", round), GivenName: "Ada", Surname: "Lovelace"})
+	_, err = c.Registrants.Register(ctx, org, key, gototraining.RegisterForTrainingRequest{Email: fmt.Sprintf("l%d@example.com", round), GivenName: "Ada", Surname: "Lovelace"})
 	add("Registrants.Register", err)
 	_, err = c.Registrants.List(ctx, org, key)
 	add("Registrants.List", err)

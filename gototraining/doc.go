@@ -22,7 +22,7 @@
 //		TimeZone: "Europe/Berlin",
 //		Times:    []gototraining.TimeRange{{Start: start, End: start.Add(2 * time.Hour)}},
 //	})
-//	reg, err := c.Registrants.Register(ctx, org, key, gototraining.RegisterRequest{
+//	reg, err := c.Registrants.Register(ctx, org, key, gototraining.RegisterForTrainingRequest{
 //		Email: "ada@example.com", GivenName: "Ada", Surname: "Lovelace",
 //	})
 //

@@ -32,20 +32,20 @@ func fullRequests() map[string]func(context.Context, *Client) error {
 			return err
 		},
 		"updateTrainingNameDescription": func(ctx context.Context, c *Client) error {
-			return c.Trainings.UpdateNameDescription(ctx, orgKey, trainingKey, "n", "d")
+			return c.Trainings.UpdateNameDescription(ctx, orgKey, trainingKey, UpdateTrainingNameDescriptionRequest{Name: "n", Description: "d"})
 		},
 		"updateOrganisersForTraining": func(ctx context.Context, c *Client) error {
-			return c.Trainings.ReplaceOrganizers(ctx, orgKey, trainingKey, []OrganizerKey{orgKey + 1}, true)
+			return c.Trainings.ReplaceOrganizers(ctx, orgKey, trainingKey, ReplaceTrainingOrganizersRequest{CoOrganizers: []OrganizerKey{orgKey + 1}, Notify: true})
 		},
 		"registerForTraining": func(ctx context.Context, c *Client) error {
-			_, err := c.Registrants.Register(ctx, orgKey, trainingKey, RegisterRequest{Email: "a@example.com", GivenName: "A", Surname: "B"})
+			_, err := c.Registrants.Register(ctx, orgKey, trainingKey, RegisterForTrainingRequest{Email: "a@example.com", GivenName: "A", Surname: "B"})
 			return err
 		},
 		"updateRegistrationSettingsForTraining": func(ctx context.Context, c *Client) error {
 			return c.Trainings.UpdateRegistrationSettings(ctx, orgKey, trainingKey, settings)
 		},
 		"updateTrainingTimes": func(ctx context.Context, c *Client) error {
-			_, err := c.Trainings.UpdateTimes(ctx, orgKey, trainingKey, UpdateTimesRequest{
+			_, err := c.Trainings.UpdateTimes(ctx, orgKey, trainingKey, UpdateTrainingTimesRequest{
 				TimeZone: "UTC", Times: times, SkipRegistrantNotification: true, SkipTrainerNotification: true,
 			})
 			return err

@@ -22,7 +22,7 @@ func ExampleRegistrantsService_RegisterAll() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	learners := []gototraining.RegisterRequest{
+	learners := []gototraining.RegisterForTrainingRequest{
 		{Email: "ada@example.com", GivenName: "Ada", Surname: "Lovelace"},
 		{Email: "grace@example.com", GivenName: "Grace", Surname: "Hopper"},
 		{Email: "ADA@example.com", GivenName: "Ada", Surname: "Lovelace"},

@@ -116,7 +116,7 @@ func Example_outcomeUnknown() {
 	}
 	// The fake registers the learner, then cuts its answer in the middle.
 	srv.FailNext("registerForTraining", 1, gototrainingtest.Fault{CutMidBody: true})
-	learner := gototraining.RegisterRequest{Email: "ada@example.com", GivenName: "Ada", Surname: "Lovelace"}
+	learner := gototraining.RegisterForTrainingRequest{Email: "ada@example.com", GivenName: "Ada", Surname: "Lovelace"}
 	_, err = c.Registrants.Register(ctx, org, key, learner)
 	fmt.Println("outcome unknown:", errors.Is(err, gototraining.ErrOutcomeUnknown))
 

@@ -45,7 +45,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	_, err = c.Registrants.Register(ctx, org, key, gototraining.RegisterRequest{
+	_, err = c.Registrants.Register(ctx, org, key, gototraining.RegisterForTrainingRequest{
 		Email: "ada@example.com", GivenName: "Ada", Surname: "Lovelace",
 	})
 	if err != nil {
@@ -73,7 +73,7 @@ func ExampleRegistrantsService_All() {
 		log.Fatal(err)
 	}
 	for _, email := range []string{"ada@example.com", "alan@example.com", "grace@example.com"} {
-		if _, err := c.Registrants.Register(ctx, org, key, gototraining.RegisterRequest{Email: email, GivenName: "L", Surname: "L"}); err != nil {
+		if _, err := c.Registrants.Register(ctx, org, key, gototraining.RegisterForTrainingRequest{Email: email, GivenName: "L", Surname: "L"}); err != nil {
 			log.Fatal(err)
 		}
 	}
@@ -104,7 +104,7 @@ func Example_conflict() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	learner := gototraining.RegisterRequest{Email: "ada@example.com", GivenName: "Ada", Surname: "Lovelace"}
+	learner := gototraining.RegisterForTrainingRequest{Email: "ada@example.com", GivenName: "Ada", Surname: "Lovelace"}
 	if _, err := c.Registrants.Register(ctx, org, key, learner); err != nil {
 		log.Fatal(err)
 	}

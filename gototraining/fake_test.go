@@ -124,7 +124,7 @@ func TestTrainingLifeCycle(t *testing.T) {
 		t.Errorf("All yielded %d", n)
 	}
 
-	if err := c.Trainings.UpdateNameDescription(ctx, org, key, "Go, renamed", "new"); err != nil {
+	if err := c.Trainings.UpdateNameDescription(ctx, org, key, gototraining.UpdateTrainingNameDescriptionRequest{Name: "Go, renamed", Description: "new"}); err != nil {
 		t.Fatalf("UpdateNameDescription: %v", err)
 	}
 	if err := c.Trainings.UpdateRegistrationSettings(ctx, org, key, gototraining.RegistrationSettings{DisableConfirmationEmail: true}); err != nil {
@@ -135,11 +135,11 @@ func TestTrainingLifeCycle(t *testing.T) {
 		t.Errorf("after updates: %+v %v", got, err)
 	}
 
-	if _, err := c.Registrants.Register(ctx, org, key, gototraining.RegisterRequest{Email: "l1@example.com", GivenName: "L", Surname: "One"}); err != nil {
+	if _, err := c.Registrants.Register(ctx, org, key, gototraining.RegisterForTrainingRequest{Email: "l1@example.com", GivenName: "L", Surname: "One"}); err != nil {
 		t.Fatal(err)
 	}
 	moved := []gototraining.TimeRange{{Start: day2, End: day2.Add(3 * time.Hour)}}
-	notified, err := c.Trainings.UpdateTimes(ctx, org, key, gototraining.UpdateTimesRequest{TimeZone: "Europe/Berlin", Times: moved, SkipTrainerNotification: true})
+	notified, err := c.Trainings.UpdateTimes(ctx, org, key, gototraining.UpdateTrainingTimesRequest{TimeZone: "Europe/Berlin", Times: moved, SkipTrainerNotification: true})
 	if err != nil {
 		t.Fatalf("UpdateTimes: %v", err)
 	}
@@ -151,7 +151,7 @@ func TestTrainingLifeCycle(t *testing.T) {
 	if err != nil || len(orgs) != 2 {
 		t.Fatalf("Organizers: %v %v", orgs, err)
 	}
-	if err := c.Trainings.ReplaceOrganizers(ctx, org, key, nil, false); err != nil {
+	if err := c.Trainings.ReplaceOrganizers(ctx, org, key, gototraining.ReplaceTrainingOrganizersRequest{}); err != nil {
 		t.Fatalf("ReplaceOrganizers: %v", err)
 	}
 	orgs, err = c.Trainings.Organizers(ctx, org, key)
@@ -162,7 +162,7 @@ func TestTrainingLifeCycle(t *testing.T) {
 	for name, get := range map[string]func() (string, error){
 		"ManageURL": func() (string, error) { return c.Trainings.ManageURL(ctx, org, key) },
 		"StartURL":  func() (string, error) { return c.Trainings.StartURL(ctx, org, key) },
-		"Start":     func() (string, error) { return c.Trainings.Start(ctx, key) },
+		"HostURL":   func() (string, error) { return c.Trainings.HostURL(ctx, key) },
 	} {
 		u, err := get()
 		if err != nil || !strings.HasPrefix(u, "http") {
@@ -189,7 +189,7 @@ func TestRegistrantLifeCycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	people := []gototraining.RegisterRequest{
+	people := []gototraining.RegisterForTrainingRequest{
 		{Email: "ada@example.com", GivenName: "Ada", Surname: "Lovelace"},
 		{Email: "alan@example.com", GivenName: "Alan", Surname: "Turing"},
 	}
@@ -201,7 +201,7 @@ func TestRegistrantLifeCycle(t *testing.T) {
 		}
 		regs = append(regs, r)
 	}
-	_, err = c.Registrants.Register(ctx, org, key, gototraining.RegisterRequest{Email: "ADA@example.com", GivenName: "A", Surname: "L"})
+	_, err = c.Registrants.Register(ctx, org, key, gototraining.RegisterForTrainingRequest{Email: "ADA@example.com", GivenName: "A", Surname: "L"})
 	if !errors.Is(err, gototraining.ErrConflict) {
 		t.Errorf("duplicate: %v, want ErrConflict", err)
 	}
@@ -216,7 +216,7 @@ func TestRegistrantLifeCycle(t *testing.T) {
 	var emails []string
 	for _, r := range list {
 		emails = append(emails, r.Email)
-		if r.Status != gototraining.StatusApproved || r.RegistrationDate.IsZero() {
+		if r.Status != gototraining.RegistrantApproved || r.RegistrationDate.IsZero() {
 			t.Errorf("registrant %+v", r)
 		}
 	}
@@ -422,7 +422,7 @@ func TestRegistrationReconciliation(t *testing.T) {
 	// The fake registers, then cuts the answer mid-body: the key is lost to
 	// the client, which then finds the registrant by email.
 	srv.FailNext("registerForTraining", 1, gototrainingtest.Fault{CutMidBody: true})
-	reg, err := c.Registrants.Register(ctx, org, key, gototraining.RegisterRequest{Email: "ada@example.com", GivenName: "Ada", Surname: "L"})
+	reg, err := c.Registrants.Register(ctx, org, key, gototraining.RegisterForTrainingRequest{Email: "ada@example.com", GivenName: "Ada", Surname: "L"})
 	if err != nil {
 		t.Fatalf("Register with reconciliation: %v", err)
 	}
@@ -440,7 +440,7 @@ func TestRegistrationReconciliation(t *testing.T) {
 	srv.FailNext("registerForTraining", 1, gototrainingtest.Fault{Latency: time.Minute})
 	short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
 	defer cancel()
-	_, err = c2.Registrants.Register(short, org, key, gototraining.RegisterRequest{Email: "alan@example.com", GivenName: "Alan", Surname: "T"})
+	_, err = c2.Registrants.Register(short, org, key, gototraining.RegisterForTrainingRequest{Email: "alan@example.com", GivenName: "Alan", Surname: "T"})
 	if !errors.Is(err, gototraining.ErrOutcomeUnknown) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("without reconciliation: %v, want ErrOutcomeUnknown and DeadlineExceeded", err)
 	}

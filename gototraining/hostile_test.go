@@ -308,7 +308,7 @@ func TestMinuteCountsDoNotWrap(t *testing.T) {
 	// Through a call, the error is a *DecodeError.
 	srv, _ := serve(t, answer(http.StatusOK, "application/json", `{"notifiedRegistrants":-1,"notifiedTrainers":0}`))
 	c, _ := newClient(t, srv.URL)
-	_, err := c.Trainings.UpdateTimes(t.Context(), orgKey, trainingKey, UpdateTimesRequest{TimeZone: "UTC", Times: []TimeRange{{Start: time.Unix(1e9, 0), End: time.Unix(1e9+3600, 0)}}})
+	_, err := c.Trainings.UpdateTimes(t.Context(), orgKey, trainingKey, UpdateTrainingTimesRequest{TimeZone: "UTC", Times: []TimeRange{{Start: time.Unix(1e9, 0), End: time.Unix(1e9+3600, 0)}}})
 	var de *DecodeError
 	if !errors.As(err, &de) || !strings.Contains(err.Error(), "negative") {
 		t.Errorf("UpdateTimes with a negative count: %v", err)
@@ -449,7 +449,7 @@ func TestLinksAreChecked(t *testing.T) {
 		}
 		srv2, _ := serve(t, answer(http.StatusOK, "application/json", `{"hostURL":`+body+`}`))
 		c2, _ := newClient(t, srv2.URL)
-		if got, err := c2.Trainings.Start(t.Context(), trainingKey); err == nil {
+		if got, err := c2.Trainings.HostURL(t.Context(), trainingKey); err == nil {
 			t.Errorf("Start %s: accepted %q", body, got)
 		}
 	}

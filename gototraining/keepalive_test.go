@@ -129,7 +129,7 @@ func TestKeepAliveOnEveryPath(t *testing.T) {
 			return keepAliveExpect(err, gototraining.ErrNotFound)
 		}},
 		{"409", func() error {
-			_, err := c.Registrants.Register(ctx, org, 1, gototraining.RegisterRequest{Email: "a@example.com", GivenName: "A", Surname: "B"})
+			_, err := c.Registrants.Register(ctx, org, 1, gototraining.RegisterForTrainingRequest{Email: "a@example.com", GivenName: "A", Surname: "B"})
 			return keepAliveExpect(err, gototraining.ErrConflict)
 		}},
 		{"500 with an HTML body", func() error {

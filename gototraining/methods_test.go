@@ -36,7 +36,7 @@ func methodCases() map[string]methodCase {
 	noContent := answer(204, "", "")
 	registrantJSON := `{"registrantKey":"5646167387902096129","email":"a@example.com","givenName":"A","surname":"B","status":"APPROVED","registrationDate":"2026-03-07T22:48:19Z","joinUrl":"j","confirmationUrl":"c"}`
 	registrant := Registrant{
-		Key: regKey, Email: "a@example.com", GivenName: "A", Surname: "B", Status: StatusApproved,
+		Key: regKey, Email: "a@example.com", GivenName: "A", Surname: "B", Status: RegistrantApproved,
 		RegistrationDate: time.Date(2026, 3, 7, 22, 48, 19, 0, time.UTC), JoinURL: "j", ConfirmationURL: "c",
 	}
 	sessionJSON := `{"sessionKey":"6581094230817947905","trainingName":"n","sessionStartTime":"2026-03-26T15:02:11Z","sessionEndTime":"2026-03-26T22:58:40Z","attendanceCount":2,"duration":476,"organizers":[]}`
@@ -91,7 +91,7 @@ func methodCases() map[string]methodCase {
 		},
 		"updateTrainingNameDescription": {
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return nil, c.Trainings.UpdateNameDescription(ctx, orgKey, trainingKey, "n", "d")
+				return nil, c.Trainings.UpdateNameDescription(ctx, orgKey, trainingKey, UpdateTrainingNameDescriptionRequest{Name: "n", Description: "d"})
 			},
 			answer: noContent,
 		},
@@ -104,7 +104,7 @@ func methodCases() map[string]methodCase {
 		},
 		"updateOrganisersForTraining": {
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return nil, c.Trainings.ReplaceOrganizers(ctx, orgKey, trainingKey, []OrganizerKey{7014338517301284865}, false)
+				return nil, c.Trainings.ReplaceOrganizers(ctx, orgKey, trainingKey, ReplaceTrainingOrganizersRequest{CoOrganizers: []OrganizerKey{7014338517301284865}})
 			},
 			answer: noContent,
 		},
@@ -117,7 +117,7 @@ func methodCases() map[string]methodCase {
 		},
 		"registerForTraining": {
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.Registrants.Register(ctx, orgKey, trainingKey, RegisterRequest{Email: "a@example.com", GivenName: "A", Surname: "B"})
+				return c.Registrants.Register(ctx, orgKey, trainingKey, RegisterForTrainingRequest{Email: "a@example.com", GivenName: "A", Surname: "B"})
 			},
 			answer: json(201, `{"registrantKey":2121396992126760705,"joinUrl":"j","confirmationUrl":"c"}`),
 			want:   Registration{Key: 2121396992126760705, JoinURL: "j", ConfirmationURL: "c"},
@@ -150,7 +150,7 @@ func methodCases() map[string]methodCase {
 		},
 		"updateTrainingTimes": {
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.Trainings.UpdateTimes(ctx, orgKey, trainingKey, UpdateTimesRequest{TimeZone: "UTC", Times: times})
+				return c.Trainings.UpdateTimes(ctx, orgKey, trainingKey, UpdateTrainingTimesRequest{TimeZone: "UTC", Times: times})
 			},
 			answer: json(200, `{"notifiedRegistrants":1,"notifiedTrainers":2}`),
 			want:   NotifiedParties{Registrants: 1, Trainers: 2},
@@ -193,7 +193,7 @@ func methodCases() map[string]methodCase {
 			},
 		},
 		"startTraining": {
-			call:   func(ctx context.Context, c *Client) (any, error) { return c.Trainings.Start(ctx, trainingKey) },
+			call:   func(ctx context.Context, c *Client) (any, error) { return c.Trainings.HostURL(ctx, trainingKey) },
 			answer: json(200, `{"hostURL":"https://app.example.com/h"}`),
 			want:   "https://app.example.com/h",
 		},

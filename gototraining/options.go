@@ -39,6 +39,7 @@ type config struct {
 	userAgent     string
 	retry         RetryPolicy
 	limiter       Limiter
+	limiterBy     string // the option that set limiter, to refuse a second
 	logger        *slog.Logger
 	reconcile     bool
 	listLimit     int64
@@ -189,29 +190,40 @@ func WithRetry(p RetryPolicy) Option {
 	}
 }
 
-// WithRateLimiter paces every attempt (retries included) through l.
+// WithRateLimiter paces every attempt (retries included) through l. It and
+// WithRateLimit set the same limiter: NewClient refuses a second of either,
+// rather than let the last one silently win.
 func WithRateLimiter(l Limiter) Option {
 	return func(c *config) error {
 		if l == nil {
 			return errors.New("gototraining: WithRateLimiter: the limiter is nil")
 		}
-		c.limiter = l
-		return nil
+		return c.setLimiter("WithRateLimiter", l)
 	}
+}
+
+// setLimiter sets the limiter once: two limiting options in one NewClient
+// are a mistake, and which of them should win cannot be guessed.
+func (c *config) setLimiter(by string, l Limiter) error {
+	if c.limiterBy != "" {
+		return fmt.Errorf("gototraining: %s: the rate limit is already set by %s; give one of them", by, c.limiterBy)
+	}
+	c.limiter, c.limiterBy = l, by
+	return nil
 }
 
 // WithRateLimit paces requests evenly, one every 1/perSecond seconds, with no
 // bursts: GoTo counts requests per second, and a burst at the end of one
 // second followed by one at the start of the next would break its limit.
 // GoTo's documented default limit is 10 requests per second per API; one
-// process that owns the account can use WithRateLimit(10).
+// process that owns the account can use WithRateLimit(10). It may not be
+// combined with WithRateLimiter (see there).
 func WithRateLimit(perSecond int) Option {
 	return func(c *config) error {
 		if perSecond <= 0 {
 			return fmt.Errorf("gototraining: WithRateLimit(%d): the rate must be positive", perSecond)
 		}
-		c.limiter = rate.NewLimiter(rate.Limit(perSecond), 1)
-		return nil
+		return c.setLimiter("WithRateLimit", rate.NewLimiter(rate.Limit(perSecond), 1))
 	}
 }
 

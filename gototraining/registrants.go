@@ -51,7 +51,7 @@ func (s *RegistrantsService) All(ctx context.Context, org OrganizerKey, training
 // Retries: never.
 //
 //meta:operation registerForTraining
-func (s *RegistrantsService) Register(ctx context.Context, org OrganizerKey, training TrainingKey, req RegisterRequest) (Registration, error) {
+func (s *RegistrantsService) Register(ctx context.Context, org OrganizerKey, training TrainingKey, req RegisterForTrainingRequest) (Registration, error) {
 	op := opRegisterForTraining
 	reg, err := value(ctx, s.c, op, checkRegister(org, training, req), func(ctx context.Context) (*http.Response, error) {
 		return s.c.gen.RegisterForTraining(ctx, int64(org), int64(training), genRegisterBody(req))
@@ -70,13 +70,13 @@ func mayBeRegistered(err error) bool {
 	return errors.Is(err, ErrOutcomeUnknown) || errors.As(err, &de)
 }
 
-func genRegisterBody(req RegisterRequest) gen.RegistrantReqCreate {
+func genRegisterBody(req RegisterForTrainingRequest) gen.RegistrantReqCreate {
 	return gen.RegistrantReqCreate{Email: openapi_types.Email(req.Email), GivenName: req.GivenName, Surname: req.Surname}
 }
 
 // checkRegister is Register's validation, which RegisterAll also runs on
 // every learner before it sends anything.
-func checkRegister(org OrganizerKey, training TrainingKey, req RegisterRequest) error {
+func checkRegister(org OrganizerKey, training TrainingKey, req RegisterForTrainingRequest) error {
 	op := opRegisterForTraining
 	return firstError(
 		checkOrgTraining(op, org, training),

@@ -510,7 +510,7 @@ var columns = []column{
 			return fmt.Sprintf("/organizers/%d/trainings/%d/nameDescription", e.org, e.training)
 		},
 		call: func(ctx context.Context, e *cellEnv) (any, error) {
-			return nil, e.client.Trainings.UpdateNameDescription(ctx, e.org, e.training, newName, "after a fault")
+			return nil, e.client.Trainings.UpdateNameDescription(ctx, e.org, e.training, gototraining.UpdateTrainingNameDescriptionRequest{Name: newName, Description: "after a fault"})
 		},
 		check: func(t *testing.T, e *cellEnv, row faultRow, _ any, err error) {
 			t.Helper()
@@ -595,7 +595,7 @@ func matrixRegistrantsPath(e *cellEnv) string {
 }
 
 func register(ctx context.Context, e *cellEnv) (any, error) {
-	return e.client.Registrants.Register(ctx, e.org, e.training, gototraining.RegisterRequest{Email: matrixEmail, GivenName: "Matrix", Surname: "Learner"})
+	return e.client.Registrants.Register(ctx, e.org, e.training, gototraining.RegisterForTrainingRequest{Email: matrixEmail, GivenName: "Matrix", Surname: "Learner"})
 }
 
 func emails(rs []gototraining.Registrant) []string {
@@ -800,7 +800,7 @@ func runCell(t *testing.T, sink *textSink, row faultRow, col column) (string, ti
 	for i := range col.learners {
 		email := setupLearners[i]
 		name, _, _ := strings.Cut(email, "@")
-		reg, err := c.Registrants.Register(ctx, e.org, e.training, gototraining.RegisterRequest{Email: email, GivenName: name, Surname: "Setup"})
+		reg, err := c.Registrants.Register(ctx, e.org, e.training, gototraining.RegisterForTrainingRequest{Email: email, GivenName: name, Surname: "Setup"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -978,7 +978,7 @@ func TestBodyReadsAreBounded(t *testing.T) {
 			return err
 		}, 16 << 20, 16<<20 + 1 + slack},
 		{"no content expected", http.StatusOK, func(ctx context.Context, c *gototraining.Client) error {
-			return c.Trainings.UpdateNameDescription(ctx, 1, 2, "n", "d")
+			return c.Trainings.UpdateNameDescription(ctx, 1, 2, gototraining.UpdateTrainingNameDescriptionRequest{Name: "n", Description: "d"})
 		}, 0, slack},
 	}
 	for _, tc := range cases {
@@ -1094,7 +1094,7 @@ func TestMillionRegistrantsKeepTheHeapFlat(t *testing.T) {
 	}
 	wantLast := gototraining.Registrant{
 		Key: gototraining.RegistrantKey(streamKeyBase + int64(n-1)), Email: "learner@example.com", GivenName: "Ada", Surname: "Lovelace",
-		Status: gototraining.StatusApproved, RegistrationDate: time.Date(2026, 3, 7, 22, 48, 19, 0, time.UTC),
+		Status: gototraining.RegistrantApproved, RegistrationDate: time.Date(2026, 3, 7, 22, 48, 19, 0, time.UTC),
 		JoinURL:         "https://global.gototraining.com/join/training/8178251407424893697/5646167387902096129",
 		ConfirmationURL: "https://global.gototraining.com/registration/confirmation.tmpl?registrant=5646167387902096129",
 	}

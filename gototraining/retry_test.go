@@ -91,7 +91,7 @@ func TestRetriesRewindTheBody(t *testing.T) {
 	}
 	srv, _ := serve(t, record(503), record(204))
 	c, _ := newClient(t, srv.URL)
-	if err := c.Trainings.UpdateNameDescription(t.Context(), orgKey, trainingKey, "New name", "d"); err != nil {
+	if err := c.Trainings.UpdateNameDescription(t.Context(), orgKey, trainingKey, UpdateTrainingNameDescriptionRequest{Name: "New name", Description: "d"}); err != nil {
 		t.Fatal(err)
 	}
 	want := `{"description":"d","name":"New name"}`
@@ -122,7 +122,7 @@ func TestCreatingCallsAreSentExactlyOnce(t *testing.T) {
 			return err
 		},
 		"Register": func(c *Client) error {
-			_, err := c.Registrants.Register(t.Context(), orgKey, trainingKey, RegisterRequest{Email: "a@example.com", GivenName: "A", Surname: "B"})
+			_, err := c.Registrants.Register(t.Context(), orgKey, trainingKey, RegisterForTrainingRequest{Email: "a@example.com", GivenName: "A", Surname: "B"})
 			return err
 		},
 	}

@@ -236,8 +236,8 @@ func TestEchoedTokenIsRedacted(t *testing.T) {
 // validSchedule is a request that passes the client's validation.
 func validSchedule() gototraining.ScheduleTrainingRequest { return twoSessions() }
 
-func learner(name string) gototraining.RegisterRequest {
-	return gototraining.RegisterRequest{Email: name + "@example.com", GivenName: "Learner", Surname: name}
+func learner(name string) gototraining.RegisterForTrainingRequest {
+	return gototraining.RegisterForTrainingRequest{Email: name + "@example.com", GivenName: "Learner", Surname: name}
 }
 
 // TestTokenSourceErrorsDoNotCarryTheToken: a failing token source is

@@ -369,7 +369,7 @@ func soakCall(ctx context.Context, rng *rand.Rand, op string, w, seq int, org go
 		email := fmt.Sprintf("w%d-%d@example.com", w, tr.learner)
 		var lookedUp atomic.Bool
 		ctx = context.WithValue(ctx, reconcileMarker{}, &lookedUp)
-		r, err := c.Registrants.Register(ctx, org, tr.key, gototraining.RegisterRequest{Email: email, GivenName: "Soak", Surname: "Learner"})
+		r, err := c.Registrants.Register(ctx, org, tr.key, gototraining.RegisterForTrainingRequest{Email: email, GivenName: "Soak", Surname: "Learner"})
 		l.mu.Lock()
 		l.registerN++
 		if err == nil && lookedUp.Load() {
@@ -419,7 +419,7 @@ func soakCall(ctx context.Context, rng *rand.Rand, op string, w, seq int, org go
 	case "updateTrainingNameDescription":
 		tr := pick()
 		// The name stays: it is how the checks find the training.
-		err := c.Trainings.UpdateNameDescription(ctx, org, tr.key, tr.name, fmt.Sprintf("rev %d", seq))
+		err := c.Trainings.UpdateNameDescription(ctx, org, tr.key, UpdateTrainingNameDescriptionRequest{Name: tr.name, Description: fmt.Sprintf("rev %d", seq)})
 		return outcome(err)
 	case "cancelRegistration":
 		tr := pick()

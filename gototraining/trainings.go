@@ -95,11 +95,11 @@ func (s *TrainingsService) Cancel(ctx context.Context, org OrganizerKey, trainin
 // Retries: always.
 //
 //meta:operation updateTrainingNameDescription
-func (s *TrainingsService) UpdateNameDescription(ctx context.Context, org OrganizerKey, training TrainingKey, name, description string) error {
+func (s *TrainingsService) UpdateNameDescription(ctx context.Context, org OrganizerKey, training TrainingKey, req UpdateTrainingNameDescriptionRequest) error {
 	op := opUpdateTrainingNameDescription
-	check := firstError(checkOrgTraining(op, org, training), checkText(op, "name", name))
+	check := firstError(checkOrgTraining(op, org, training), checkText(op, "Name", req.Name))
 	return s.c.send(ctx, op, check, func(ctx context.Context) (*http.Response, error) {
-		body := gen.TrainingNameDescription{Name: name, Description: &description}
+		body := gen.TrainingNameDescription{Name: req.Name, Description: &req.Description}
 		return s.c.gen.UpdateTrainingNameDescription(ctx, int64(org), int64(training), body)
 	})
 }
@@ -110,7 +110,7 @@ func (s *TrainingsService) UpdateNameDescription(ctx context.Context, org Organi
 // Retries: only when GoTo provably did not act.
 //
 //meta:operation updateTrainingTimes
-func (s *TrainingsService) UpdateTimes(ctx context.Context, org OrganizerKey, training TrainingKey, req UpdateTimesRequest) (NotifiedParties, error) {
+func (s *TrainingsService) UpdateTimes(ctx context.Context, org OrganizerKey, training TrainingKey, req UpdateTrainingTimesRequest) (NotifiedParties, error) {
 	op := opUpdateTrainingTimes
 	check := firstError(
 		checkOrgTraining(op, org, training),
@@ -152,18 +152,18 @@ func (s *TrainingsService) Organizers(ctx context.Context, org OrganizerKey, tra
 	}.list(ctx, s.c)
 }
 
-// ReplaceOrganizers makes coOrganizers the training's co-organizers (the
-// scheduling organizer always stays). With notify, the new ones are emailed.
-// Multi-user accounts with sharing only.
+// ReplaceOrganizers replaces the training's co-organizers (the scheduling
+// organizer always stays), emailing the new ones if req.Notify. Multi-user
+// accounts with sharing only.
 //
 // Retries: only when GoTo provably did not act.
 //
 //meta:operation updateOrganisersForTraining
-func (s *TrainingsService) ReplaceOrganizers(ctx context.Context, org OrganizerKey, training TrainingKey, coOrganizers []OrganizerKey, notify bool) error {
+func (s *TrainingsService) ReplaceOrganizers(ctx context.Context, org OrganizerKey, training TrainingKey, req ReplaceTrainingOrganizersRequest) error {
 	op := opUpdateOrganisersForTraining
-	check := firstError(checkOrgTraining(op, org, training), checkOrganizerKeys(op, "coOrganizers", coOrganizers))
+	check := firstError(checkOrgTraining(op, org, training), checkOrganizerKeys(op, "CoOrganizers", req.CoOrganizers))
 	return s.c.send(ctx, op, check, func(ctx context.Context) (*http.Response, error) {
-		body := gen.TrainingOrganizers{Organizers: genKeys(coOrganizers), NotifyOrganizers: &notify}
+		body := gen.TrainingOrganizers{Organizers: genKeys(req.CoOrganizers), NotifyOrganizers: &req.Notify}
 		return s.c.gen.UpdateOrganisersForTraining(ctx, int64(org), int64(training), body)
 	})
 }
@@ -193,13 +193,13 @@ func (s *TrainingsService) StartURL(ctx context.Context, org OrganizerKey, train
 	})
 }
 
-// Start returns a host URL that starts the training with no organizer login.
-// Whoever has it can start the training: keep it out of logs.
+// HostURL returns a host URL that starts the training with no organizer
+// login. Whoever has it can start the training: keep it out of logs.
 //
 // Retries: always.
 //
 //meta:operation startTraining
-func (s *TrainingsService) Start(ctx context.Context, training TrainingKey) (string, error) {
+func (s *TrainingsService) HostURL(ctx context.Context, training TrainingKey) (string, error) {
 	op := opStartTraining
 	return value(ctx, s.c, op, checkKey(op, "trainingKey", training), func(ctx context.Context) (*http.Response, error) {
 		return s.c.gen.StartTraining(ctx, int64(training))
@@ -214,7 +214,7 @@ func positiveKey(k *TrainingKey) (TrainingKey, error) {
 	return *k, nil
 }
 
-// hostURL is Start's conversion: the host URL is checked like every link.
+// hostURL is HostURL's conversion: the host URL is checked like every link.
 func (c *Client) hostURL(w *wireHostURL) (string, error) {
 	if _, err := c.checkLink(w.HostURL); err != nil {
 		return "", fmt.Errorf("hostURL: %w", err)

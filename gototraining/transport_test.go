@@ -37,7 +37,7 @@ func TestClientTimeoutKeepsTheUnknownOutcome(t *testing.T) {
 func TestCallsThatEmailAreRepeatedOnlyWhenGoToDidNotAct(t *testing.T) {
 	t.Parallel()
 	ok := answer(200, "application/json", `{"notifiedRegistrants":3,"notifiedTrainers":1}`)
-	req := UpdateTimesRequest{TimeZone: "UTC", Times: validSchedule().Times}
+	req := UpdateTrainingTimesRequest{TimeZone: "UTC", Times: validSchedule().Times}
 	cases := []struct {
 		name  string
 		first func(http.ResponseWriter, *http.Request)
@@ -61,7 +61,7 @@ func TestCallsThatEmailAreRepeatedOnlyWhenGoToDidNotAct(t *testing.T) {
 		}
 		srv2, hits2 := serve(t, tc.first, answer(204, "", ""))
 		c2, _ := newClient(t, srv2.URL)
-		_ = c2.Trainings.ReplaceOrganizers(t.Context(), orgKey, trainingKey, nil, true)
+		_ = c2.Trainings.ReplaceOrganizers(t.Context(), orgKey, trainingKey, ReplaceTrainingOrganizersRequest{Notify: true})
 		if n := hits2.n.Load(); n != tc.sent {
 			t.Errorf("ReplaceOrganizers %s: sent %d times, want %d", tc.name, n, tc.sent)
 		}

@@ -54,14 +54,14 @@ type RegistrantStatus string
 
 // The registrant statuses GoTo documents.
 const (
-	StatusWaiting  RegistrantStatus = "WAITING"  // waiting for the organizer's approval
-	StatusApproved RegistrantStatus = "APPROVED" // may join
-	StatusDenied   RegistrantStatus = "DENIED"   // turned down by the organizer
+	RegistrantWaiting  RegistrantStatus = "WAITING"  // waiting for the organizer's approval
+	RegistrantApproved RegistrantStatus = "APPROVED" // may join
+	RegistrantDenied   RegistrantStatus = "DENIED"   // turned down by the organizer
 )
 
 // Known reports whether s is one of the documented statuses.
 func (s RegistrantStatus) Known() bool {
-	return s == StatusWaiting || s == StatusApproved || s == StatusDenied
+	return s == RegistrantWaiting || s == RegistrantApproved || s == RegistrantDenied
 }
 
 // Registrant is a person registered for a training.
@@ -147,8 +147,8 @@ type ScheduleTrainingRequest struct {
 	CoOrganizers []OrganizerKey
 }
 
-// UpdateTimesRequest gives a training new session times.
-type UpdateTimesRequest struct {
+// UpdateTrainingTimesRequest gives a training new session times.
+type UpdateTrainingTimesRequest struct {
 	TimeZone string      // required, IANA name
 	Times    []TimeRange // required, at least one
 	// GoTo emails registrants and trainers about the change unless told not
@@ -158,8 +158,24 @@ type UpdateTimesRequest struct {
 	SkipTrainerNotification    bool
 }
 
-// RegisterRequest is the person to register for a training.
-type RegisterRequest struct {
+// UpdateTrainingNameDescriptionRequest is a training's new name and
+// description. Both are replaced: an empty Description clears it.
+type UpdateTrainingNameDescriptionRequest struct {
+	Name        string // required
+	Description string
+}
+
+// ReplaceTrainingOrganizersRequest is a training's new co-organizers.
+type ReplaceTrainingOrganizersRequest struct {
+	// CoOrganizers become the training's co-organizers; the scheduling
+	// organizer always stays. Empty removes every co-organizer.
+	CoOrganizers []OrganizerKey
+	// Notify emails the new co-organizers.
+	Notify bool
+}
+
+// RegisterForTrainingRequest is the person to register for a training.
+type RegisterForTrainingRequest struct {
 	Email     string // required; unique within the training
 	GivenName string // required
 	Surname   string // required

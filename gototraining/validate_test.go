@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/time/rate"
 )
 
 func TestInvalidInputIsRefusedBeforeSending(t *testing.T) {
@@ -23,14 +24,14 @@ func TestInvalidInputIsRefusedBeforeSending(t *testing.T) {
 			return err
 		}
 	}
-	register := func(r RegisterRequest) func(context.Context) error {
+	register := func(r RegisterForTrainingRequest) func(context.Context) error {
 		return func(ctx context.Context) error {
 			_, err := c.Registrants.Register(ctx, orgKey, trainingKey, r)
 			return err
 		}
 	}
-	okPerson := RegisterRequest{Email: "ada@example.com", GivenName: "Ada", Surname: "Ng"}
-	withEmail := func(e string) RegisterRequest { p := okPerson; p.Email = e; return p }
+	okPerson := RegisterForTrainingRequest{Email: "ada@example.com", GivenName: "Ada", Surname: "Ng"}
+	withEmail := func(e string) RegisterForTrainingRequest { p := okPerson; p.Email = e; return p }
 	cases := []struct {
 		name  string
 		call  func(context.Context) error
@@ -63,19 +64,19 @@ func TestInvalidInputIsRefusedBeforeSending(t *testing.T) {
 		{"email with a name", register(withEmail("Ada <ada@example.com>")), "Email"},
 		{"email without domain dot", register(withEmail("ada@localhost")), "Email"},
 		{"empty email", register(withEmail("")), "Email"},
-		{"no given name", register(RegisterRequest{Email: "ada@example.com", Surname: "Ng"}), "GivenName"},
-		{"no surname", register(RegisterRequest{Email: "ada@example.com", GivenName: "Ada"}), "Surname"},
+		{"no given name", register(RegisterForTrainingRequest{Email: "ada@example.com", Surname: "Ng"}), "GivenName"},
+		{"no surname", register(RegisterForTrainingRequest{Email: "ada@example.com", GivenName: "Ada"}), "Surname"},
 		{"empty new name", func(ctx context.Context) error {
-			return c.Trainings.UpdateNameDescription(ctx, orgKey, trainingKey, "", "d")
-		}, "name"},
+			return c.Trainings.UpdateNameDescription(ctx, orgKey, trainingKey, UpdateTrainingNameDescriptionRequest{Description: "d"})
+		}, "Name"},
 		{"update times end before start", func(ctx context.Context) error {
-			_, err := c.Trainings.UpdateTimes(ctx, orgKey, trainingKey, UpdateTimesRequest{
+			_, err := c.Trainings.UpdateTimes(ctx, orgKey, trainingKey, UpdateTrainingTimesRequest{
 				TimeZone: "Europe/Berlin", Times: []TimeRange{{Start: start, End: start.Add(-time.Hour)}},
 			})
 			return err
 		}, "Times[0].End"},
 		{"update times bad zone", func(ctx context.Context) error {
-			_, err := c.Trainings.UpdateTimes(ctx, orgKey, trainingKey, UpdateTimesRequest{
+			_, err := c.Trainings.UpdateTimes(ctx, orgKey, trainingKey, UpdateTrainingTimesRequest{
 				TimeZone: "Europe/Nowhere", Times: []TimeRange{{Start: start, End: start.Add(time.Hour)}},
 			})
 			return err
@@ -101,8 +102,8 @@ func TestInvalidInputIsRefusedBeforeSending(t *testing.T) {
 			return err
 		}, "accountKey"},
 		{"zero co-organizer on replace", func(ctx context.Context) error {
-			return c.Trainings.ReplaceOrganizers(ctx, orgKey, trainingKey, []OrganizerKey{0}, false)
-		}, "coOrganizers[0]"},
+			return c.Trainings.ReplaceOrganizers(ctx, orgKey, trainingKey, ReplaceTrainingOrganizersRequest{CoOrganizers: []OrganizerKey{0}})
+		}, "CoOrganizers[0]"},
 		{"All with a zero key", func(ctx context.Context) error {
 			for _, err := range c.Registrants.All(ctx, orgKey, 0) {
 				return err
@@ -145,6 +146,8 @@ func TestNewClientRefusesBadOptions(t *testing.T) {
 		"min above max":      {WithAccessToken("a"), WithRetry(RetryPolicy{MinBackoff: time.Hour, MaxBackoff: time.Second})},
 		"zero rate":          {WithAccessToken("a"), WithRateLimit(0)},
 		"nil limiter":        {WithAccessToken("a"), WithRateLimiter(nil)},
+		"rate then limiter":  {WithAccessToken("a"), WithRateLimit(10), WithRateLimiter(rate.NewLimiter(1, 1))},
+		"limiter then rate":  {WithAccessToken("a"), WithRateLimiter(rate.NewLimiter(1, 1)), WithRateLimit(10)},
 		"nil logger":         {WithAccessToken("a"), WithLogger(nil)},
 		"nil token source":   {WithTokenSource(nil)},
 	}

@@ -406,7 +406,7 @@ func genSettingsBody(s RegistrationSettings) gen.RegistrationSettings {
 	}
 }
 
-func genTimesBody(r UpdateTimesRequest) gen.TrainingTimes {
+func genTimesBody(r UpdateTrainingTimesRequest) gen.TrainingTimes {
 	notifyRegistrants, notifyTrainers := !r.SkipRegistrantNotification, !r.SkipTrainerNotification
 	return gen.TrainingTimes{
 		TimeZone:          r.TimeZone,

@@ -48,7 +48,7 @@ func TestTrainingDecodesWhatRealResponsesSend(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Status != "UNREGISTERED" || r.Status.Known() || !StatusApproved.Known() {
+	if r.Status != "UNREGISTERED" || r.Status.Known() || !RegistrantApproved.Known() {
 		t.Errorf("status %q", r.Status)
 	}
 	if want := time.Date(2026, 3, 7, 22, 48, 19, 0, time.UTC); !r.RegistrationDate.Equal(want) {

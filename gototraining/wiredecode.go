@@ -172,12 +172,12 @@ func readStatus(d *jsontext.Decoder, s *string) error {
 			return err
 		}
 		switch string(v) {
-		case `"` + string(StatusApproved) + `"`:
-			*s = string(StatusApproved)
-		case `"` + string(StatusWaiting) + `"`:
-			*s = string(StatusWaiting)
-		case `"` + string(StatusDenied) + `"`:
-			*s = string(StatusDenied)
+		case `"` + string(RegistrantApproved) + `"`:
+			*s = string(RegistrantApproved)
+		case `"` + string(RegistrantWaiting) + `"`:
+			*s = string(RegistrantWaiting)
+		case `"` + string(RegistrantDenied) + `"`:
+			*s = string(RegistrantDenied)
 		default:
 			return unquoteInto(v, s)
 		}

@@ -21,7 +21,7 @@ import (
 // importRow is one learner of the file, with where it came from.
 type importRow struct {
 	line int
-	req  gototraining.RegisterRequest
+	req  gototraining.RegisterForTrainingRequest
 }
 
 // rowProblem is a row refused before anything was sent.
@@ -94,7 +94,7 @@ func readLearners(r io.Reader) (rows []importRow, problems []rowProblem, ignored
 			}
 			return strings.TrimSpace(rec[i]), true
 		}
-		var req gototraining.RegisterRequest
+		var req gototraining.RegisterForTrainingRequest
 		var missing string
 		for _, f := range []struct {
 			name string
@@ -216,7 +216,7 @@ func runImport(ctx context.Context, a *app, training gototraining.TrainingKey, r
 		results = append(results, importResult{Line: p.line, Email: p.email, Outcome: "refused", Field: p.field, Problem: p.reason})
 		sum.Refused++
 	}
-	learners := make([]gototraining.RegisterRequest, len(rows))
+	learners := make([]gototraining.RegisterForTrainingRequest, len(rows))
 	for i, r := range rows {
 		learners[i] = r.req
 	}

@@ -91,7 +91,7 @@ func lifeCycle(ctx context.Context, out io.Writer) error {
 
 	// 3. Register three learners; a second registration of one is a conflict.
 	say("\n3. Registering learners:")
-	learners := []gototraining.RegisterRequest{
+	learners := []gototraining.RegisterForTrainingRequest{
 		{Email: "ada@example.com", GivenName: "Ada", Surname: "Lovelace"},
 		{Email: "alan@example.com", GivenName: "Alan", Surname: "Turing"},
 		{Email: "grace@example.com", GivenName: "Grace", Surname: "Hopper"},
@@ -121,7 +121,7 @@ func lifeCycle(ctx context.Context, out io.Writer) error {
 	}
 
 	// 5. Move the second session an hour later; GoTo emails everyone.
-	notified, err := c.Trainings.UpdateTimes(ctx, org, key, gototraining.UpdateTimesRequest{
+	notified, err := c.Trainings.UpdateTimes(ctx, org, key, gototraining.UpdateTrainingTimesRequest{
 		TimeZone: "Europe/Berlin",
 		Times: []gototraining.TimeRange{
 			{Start: day1, End: day1.Add(2 * time.Hour)},

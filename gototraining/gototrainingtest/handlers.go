@@ -105,7 +105,9 @@ func (f *Fake) organizersOut(keys []int64) []organizerOut {
 	return out
 }
 
-func (f *Fake) trainingOut(t *training) trainingOut {
+// newTrainingOut is a training as the API answers it. Every answer struct
+// of the fake is named <resource>Out and built by new<resource>Out.
+func (f *Fake) newTrainingOut(t *training) trainingOut {
 	times := make([]dateTimeRangeOut, len(t.times))
 	for i, r := range t.times {
 		times[i] = dateTimeRangeOut{StartDate: formatTime(r[0]), EndDate: formatTime(r[1])}

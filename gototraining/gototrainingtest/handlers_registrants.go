@@ -5,7 +5,8 @@ import (
 	"net/http"
 )
 
-func registrantJSON(r *registrant) registrantOut {
+// newRegistrantOut is a registrant as the API answers it.
+func newRegistrantOut(r *registrant) registrantOut {
 	return registrantOut{
 		RegistrantKey:    r.key,
 		Email:            r.email,
@@ -25,7 +26,7 @@ func (f *Fake) getRegistrants(c *call) response {
 	}
 	out := make([]registrantOut, len(t.registrants))
 	for i, r := range t.registrants {
-		out[i] = registrantJSON(r)
+		out[i] = newRegistrantOut(r)
 	}
 	return jsonResponse(http.StatusOK, out)
 }
@@ -75,7 +76,7 @@ func (f *Fake) getRegistrant(c *call) response {
 	if r == nil {
 		return notFound("Registrant")
 	}
-	return jsonResponse(http.StatusOK, registrantJSON(r))
+	return jsonResponse(http.StatusOK, newRegistrantOut(r))
 }
 
 // cancelRegistration removes the registrant; the person may register again.

@@ -5,7 +5,8 @@ import (
 	"slices"
 )
 
-func (f *Fake) sessionJSON(s *session) sessionOut {
+// newSessionOut is a completed session as the API answers it.
+func (f *Fake) newSessionOut(s *session) sessionOut {
 	count := 0
 	for _, a := range s.attendees {
 		if len(a.Periods) > 0 {
@@ -52,7 +53,7 @@ func (f *Fake) getSessionDetailsForDateRange(c *call) response {
 	slices.SortStableFunc(found, func(a, b *session) int { return a.start.Compare(b.start) })
 	out := make([]sessionOut, len(found))
 	for i, s := range found {
-		out[i] = f.sessionJSON(s)
+		out[i] = f.newSessionOut(s)
 	}
 	return jsonResponse(http.StatusOK, out)
 }
@@ -71,7 +72,7 @@ func (f *Fake) getSessionDetailsForTraining(c *call) response {
 	}
 	out := make([]sessionOut, len(t.sessions))
 	for i, s := range t.sessions {
-		out[i] = f.sessionJSON(s)
+		out[i] = f.newSessionOut(s)
 	}
 	return jsonResponse(http.StatusOK, out)
 }

@@ -32,7 +32,7 @@ func (f *Fake) getAllTrainings(c *call) response {
 	out := []trainingOut{}
 	for _, t := range f.order {
 		if !t.cancelled && !t.completed && t.hasOrganizer(org) {
-			out = append(out, f.trainingOut(t))
+			out = append(out, f.newTrainingOut(t))
 		}
 	}
 	return jsonResponse(http.StatusOK, out)
@@ -79,7 +79,7 @@ func (f *Fake) getTraining(c *call) response {
 	if errResp != nil {
 		return *errResp
 	}
-	return jsonResponse(http.StatusOK, f.trainingOut(t))
+	return jsonResponse(http.StatusOK, f.newTrainingOut(t))
 }
 
 // cancelTraining deletes a training. A scheduled training loses its
