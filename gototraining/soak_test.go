@@ -419,7 +419,7 @@ func soakCall(ctx context.Context, rng *rand.Rand, op string, w, seq int, org go
 	case "updateTrainingNameDescription":
 		tr := pick()
 		// The name stays: it is how the checks find the training.
-		err := c.Trainings.UpdateNameDescription(ctx, org, tr.key, UpdateTrainingNameDescriptionRequest{Name: tr.name, Description: fmt.Sprintf("rev %d", seq)})
+		err := c.Trainings.UpdateNameDescription(ctx, org, tr.key, gototraining.UpdateTrainingNameDescriptionRequest{Name: tr.name, Description: fmt.Sprintf("rev %d", seq)})
 		return outcome(err)
 	case "cancelRegistration":
 		tr := pick()
