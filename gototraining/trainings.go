@@ -51,14 +51,7 @@ func (s *TrainingsService) All(ctx context.Context, org OrganizerKey) iter.Seq2[
 //meta:operation scheduleTraining
 func (s *TrainingsService) Schedule(ctx context.Context, org OrganizerKey, req ScheduleTrainingRequest) (TrainingKey, error) {
 	op := opScheduleTraining
-	check := firstError(
-		checkKey(op, "organizerKey", org),
-		checkText(op, "Name", req.Name),
-		checkTimeZone(op, "TimeZone", req.TimeZone),
-		checkTimes(op, "Times", req.Times),
-		checkOrganizerKeys(op, "CoOrganizers", req.CoOrganizers),
-	)
-	return value(ctx, s.c, op, check, func(ctx context.Context) (*http.Response, error) {
+	return value(ctx, s.c, op, checkSchedule(op, org, req), func(ctx context.Context) (*http.Response, error) {
 		return s.c.gen.ScheduleTraining(ctx, int64(org), genScheduleBody(req))
 	}, positiveKey)
 }
@@ -112,12 +105,7 @@ func (s *TrainingsService) UpdateNameDescription(ctx context.Context, org Organi
 //meta:operation updateTrainingTimes
 func (s *TrainingsService) UpdateTimes(ctx context.Context, org OrganizerKey, training TrainingKey, req UpdateTrainingTimesRequest) (NotifiedParties, error) {
 	op := opUpdateTrainingTimes
-	check := firstError(
-		checkOrgTraining(op, org, training),
-		checkTimeZone(op, "TimeZone", req.TimeZone),
-		checkTimes(op, "Times", req.Times),
-	)
-	return value(ctx, s.c, op, check, func(ctx context.Context) (*http.Response, error) {
+	return value(ctx, s.c, op, checkUpdateTimes(op, org, training, req), func(ctx context.Context) (*http.Response, error) {
 		return s.c.gen.UpdateTrainingTimes(ctx, int64(org), int64(training), genTimesBody(req))
 	}, always((*wireNotified).domain))
 }
@@ -141,6 +129,10 @@ func (s *TrainingsService) UpdateRegistrationSettings(ctx context.Context, org O
 //
 //meta:operation getOrganisersForTraining
 func (s *TrainingsService) Organizers(ctx context.Context, org OrganizerKey, training TrainingKey) ([]Organizer, error) {
+	return s.organizersLister(org, training).list(ctx, s.c)
+}
+
+func (s *TrainingsService) organizersLister(org OrganizerKey, training TrainingKey) lister[wireOrganizer, Organizer] {
 	op := opGetOrganisersForTraining
 	return lister[wireOrganizer, Organizer]{
 		op:    op,
@@ -149,7 +141,7 @@ func (s *TrainingsService) Organizers(ctx context.Context, org OrganizerKey, tra
 			return s.c.gen.GetOrganisersForTraining(ctx, int64(org), int64(training))
 		},
 		conv: (*wireOrganizer).domain,
-	}.list(ctx, s.c)
+	}
 }
 
 // ReplaceOrganizers replaces the training's co-organizers (the scheduling
@@ -204,6 +196,26 @@ func (s *TrainingsService) HostURL(ctx context.Context, training TrainingKey) (s
 	return value(ctx, s.c, op, checkKey(op, "trainingKey", training), func(ctx context.Context) (*http.Response, error) {
 		return s.c.gen.StartTraining(ctx, int64(training))
 	}, s.c.hostURL)
+}
+
+// checkSchedule is Schedule's validation.
+func checkSchedule(op *operation, org OrganizerKey, req ScheduleTrainingRequest) error {
+	return firstError(
+		checkKey(op, "organizerKey", org),
+		checkText(op, "Name", req.Name),
+		checkTimeZone(op, "TimeZone", req.TimeZone),
+		checkTimes(op, "Times", req.Times),
+		checkOrganizerKeys(op, "CoOrganizers", req.CoOrganizers),
+	)
+}
+
+// checkUpdateTimes is UpdateTimes' validation.
+func checkUpdateTimes(op *operation, org OrganizerKey, training TrainingKey, req UpdateTrainingTimesRequest) error {
+	return firstError(
+		checkOrgTraining(op, org, training),
+		checkTimeZone(op, "TimeZone", req.TimeZone),
+		checkTimes(op, "Times", req.Times),
+	)
 }
 
 // positiveKey is Schedule's conversion: a key of 0 is no key at all.
