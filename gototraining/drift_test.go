@@ -12,40 +12,14 @@ import (
 )
 
 // answerTypes is what the client decodes each operation's success answer
-// into: the wire structs of wire.go, by operation. A nil type: no JSON
+// into, as the operation table says (operation.answer). A nil type: no JSON
 // object to decode (no body, a bare key or URL string, a redirect).
 func answerTypes() specdrift.Types {
-	of := reflect.TypeOf
-	// The recordings answer is an object; the pager reads the list under
-	// lister.field, one wireRecording at a time.
-	rec := (&RecordingsService{}).lister(1)
-	recordings := reflect.StructOf([]reflect.StructField{{
-		Name: "List", Type: of([]wireRecording(nil)), Tag: reflect.StructTag(`json:"` + rec.field + `"`),
-	}})
-	return specdrift.Types{
-		"getAllOrganisers":                      of([]wireOrganizer(nil)),
-		"getAllTrainings":                       of([]wireTraining(nil)),
-		"scheduleTraining":                      nil,
-		"getTraining":                           of(wireTraining{}),
-		"cancelTraining":                        nil,
-		"getManageTrainingURL":                  nil,
-		"updateTrainingNameDescription":         nil,
-		"getOrganisersForTraining":              of([]wireOrganizer(nil)),
-		"updateOrganisersForTraining":           nil,
-		"getRegistrants":                        of([]wireRegistrant(nil)),
-		"registerForTraining":                   of(wireRegistration{}),
-		"getRegistrant":                         of(wireRegistrant{}),
-		"cancelRegistration":                    nil,
-		"updateRegistrationSettingsForTraining": nil,
-		"getStartUrl":                           nil,
-		"updateTrainingTimes":                   of(wireNotified{}),
-		"getSessionDetailsForDateRange":         of([]wireSession(nil)),
-		"getAttendanceDetails":                  of([]wireAttendee(nil)),
-		"getSessionDetailsForTraining":          of([]wireSession(nil)),
-		"getRecordingsForTraining":              recordings,
-		"getRecordingDownloadById":              nil,
-		"startTraining":                         of(wireHostURL{}),
+	types := specdrift.Types{}
+	for _, op := range operations {
+		types[op.id] = op.answer
 	}
+	return types
 }
 
 // notDecoded lists the answer properties the client leaves out on purpose.

@@ -9,6 +9,10 @@ import (
 	"net/url"
 )
 
+// recordingListField is the property of getRecordingsForTraining's answer
+// that holds the list.
+const recordingListField = "recordingList"
+
 func (s *RecordingsService) lister(training TrainingKey) lister[wireRecording, Recording] {
 	op := opGetRecordingsForTraining
 	return lister[wireRecording, Recording]{
@@ -17,7 +21,7 @@ func (s *RecordingsService) lister(training TrainingKey) lister[wireRecording, R
 		send: func(ctx context.Context) (*http.Response, error) {
 			return s.c.gen.GetRecordingsForTraining(ctx, int64(training))
 		},
-		field: "recordingList",
+		field: recordingListField,
 		conv:  (*wireRecording).domain,
 	}
 }
