@@ -272,7 +272,7 @@ func (f *Fake) handle(r *http.Request, op string, in *openapi3filter.RequestVali
 		}
 		c.keys[name] = k
 	}
-	h := handlers[op]
+	h := handlers[op].serve
 	if h == nil { // every operation of the spec has a handler; a test proves it
 		return errorResponse(http.StatusNotImplemented, errorOut{ErrorCode: "NotImplemented", Description: op})
 	}

@@ -4,36 +4,53 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"time"
 )
 
 // handler answers one validated request; it runs with Fake.mu held.
 type handler func(f *Fake, c *call) response
 
-// handlers maps every operationId of the spec to its handler.
-var handlers = map[string]handler{
-	"getAllOrganisers":                      (*Fake).getAllOrganisers,
-	"getAllTrainings":                       (*Fake).getAllTrainings,
-	"scheduleTraining":                      (*Fake).scheduleTraining,
-	"getTraining":                           (*Fake).getTraining,
-	"cancelTraining":                        (*Fake).cancelTraining,
-	"getManageTrainingURL":                  (*Fake).getManageTrainingURL,
-	"updateTrainingNameDescription":         (*Fake).updateTrainingNameDescription,
-	"getOrganisersForTraining":              (*Fake).getOrganisersForTraining,
-	"updateOrganisersForTraining":           (*Fake).updateOrganisersForTraining,
-	"getRegistrants":                        (*Fake).getRegistrants,
-	"registerForTraining":                   (*Fake).registerForTraining,
-	"getRegistrant":                         (*Fake).getRegistrant,
-	"cancelRegistration":                    (*Fake).cancelRegistration,
-	"updateRegistrationSettingsForTraining": (*Fake).updateRegistrationSettingsForTraining,
-	"getStartUrl":                           (*Fake).getStartURL,
-	"updateTrainingTimes":                   (*Fake).updateTrainingTimes,
-	"getSessionDetailsForDateRange":         (*Fake).getSessionDetailsForDateRange,
-	"getAttendanceDetails":                  (*Fake).getAttendanceDetails,
-	"getSessionDetailsForTraining":          (*Fake).getSessionDetailsForTraining,
-	"getRecordingsForTraining":              (*Fake).getRecordingsForTraining,
-	"getRecordingDownloadById":              (*Fake).getRecordingDownloadByID,
-	"startTraining":                         (*Fake).startTraining,
+// route is an operation's handler and the Go type of the JSON success
+// answer it writes, which the field drift gate (drift_test.go) checks
+// against the spec.
+type route struct {
+	serve  handler
+	answer reflect.Type
+}
+
+// writes is the answer struct T a handler writes on success (a slice of
+// one for an array answer).
+func writes[T any]() reflect.Type { return reflect.TypeFor[T]() }
+
+// writesNoObject says a handler's success has no JSON object: no body, a
+// bare key or URL string, or a redirect.
+var writesNoObject reflect.Type
+
+// handlers maps every operationId of the spec to its route.
+var handlers = map[string]route{
+	"getAllOrganisers":                      {(*Fake).getAllOrganisers, writes[[]organizerOut]()},
+	"getAllTrainings":                       {(*Fake).getAllTrainings, writes[[]trainingOut]()},
+	"scheduleTraining":                      {(*Fake).scheduleTraining, writesNoObject},
+	"getTraining":                           {(*Fake).getTraining, writes[trainingOut]()},
+	"cancelTraining":                        {(*Fake).cancelTraining, writesNoObject},
+	"getManageTrainingURL":                  {(*Fake).getManageTrainingURL, writesNoObject},
+	"updateTrainingNameDescription":         {(*Fake).updateTrainingNameDescription, writesNoObject},
+	"getOrganisersForTraining":              {(*Fake).getOrganisersForTraining, writes[[]organizerOut]()},
+	"updateOrganisersForTraining":           {(*Fake).updateOrganisersForTraining, writesNoObject},
+	"getRegistrants":                        {(*Fake).getRegistrants, writes[[]registrantOut]()},
+	"registerForTraining":                   {(*Fake).registerForTraining, writes[registrantCreatedOut]()},
+	"getRegistrant":                         {(*Fake).getRegistrant, writes[registrantOut]()},
+	"cancelRegistration":                    {(*Fake).cancelRegistration, writesNoObject},
+	"updateRegistrationSettingsForTraining": {(*Fake).updateRegistrationSettingsForTraining, writesNoObject},
+	"getStartUrl":                           {(*Fake).getStartURL, writesNoObject},
+	"updateTrainingTimes":                   {(*Fake).updateTrainingTimes, writes[notifiedPartiesOut]()},
+	"getSessionDetailsForDateRange":         {(*Fake).getSessionDetailsForDateRange, writes[[]sessionOut]()},
+	"getAttendanceDetails":                  {(*Fake).getAttendanceDetails, writes[[]attendeeOut]()},
+	"getSessionDetailsForTraining":          {(*Fake).getSessionDetailsForTraining, writes[[]sessionOut]()},
+	"getRecordingsForTraining":              {(*Fake).getRecordingsForTraining, writes[recordingsListOut]()},
+	"getRecordingDownloadById":              {(*Fake).getRecordingDownloadByID, writesNoObject},
+	"startTraining":                         {(*Fake).startTraining, writes[hostURLOut]()},
 }
 
 // decode reads the request body into v. Validation has already checked the
