@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"math"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,35 +31,136 @@ type op struct {
 // keys of the resources the requests of allOps name.
 type keys struct{ account, org, tk, rk, sk, rid int64 }
 
-// allOps returns a valid request for each operation of the spec; that it
-// has each, once, is checked by TestEveryOperation.
-func allOps(k keys) []op {
-	tp := trainingPath(k.org, k.tk)
-	times := map[string]any{"timeZone": "UTC", "times": []map[string]string{{"startDate": "2026-05-01T10:00:00Z", "endDate": "2026-05-01T11:00:00Z"}}}
-	return []op{
-		{"getAllOrganisers", http.MethodGet, fmt.Sprintf("/accounts/%d/organizers", k.account), nil},
-		{"getAllTrainings", http.MethodGet, trainingsPath(k.org), nil},
-		{"scheduleTraining", http.MethodPost, trainingsPath(k.org), scheduleBody("x")},
-		{"getTraining", http.MethodGet, tp, nil},
-		{"cancelTraining", http.MethodDelete, tp, nil},
-		{"getManageTrainingURL", http.MethodGet, tp + "/manageUrl", nil},
-		{"updateTrainingNameDescription", http.MethodPut, tp + "/nameDescription", map[string]string{"name": "n"}},
-		{"getOrganisersForTraining", http.MethodGet, tp + "/organizers", nil},
-		{"updateOrganisersForTraining", http.MethodPut, tp + "/organizers", map[string]any{"organizers": []int64{}}},
-		{"getRegistrants", http.MethodGet, tp + "/registrants", nil},
-		{"registerForTraining", http.MethodPost, tp + "/registrants", map[string]string{"email": "new@example.com", "givenName": "N", "surname": "Ew"}},
-		{"getRegistrant", http.MethodGet, fmt.Sprintf("%s/registrants/%d", tp, k.rk), nil},
-		{"cancelRegistration", http.MethodDelete, fmt.Sprintf("%s/registrants/%d", tp, k.rk), nil},
-		{"updateRegistrationSettingsForTraining", http.MethodPut, tp + "/registrationSettings", map[string]bool{"disableConfirmationEmail": false, "disableWebRegistration": false}},
-		{"getStartUrl", http.MethodGet, tp + "/startUrl", nil},
-		{"updateTrainingTimes", http.MethodPut, tp + "/times", times},
-		{"getSessionDetailsForDateRange", http.MethodPost, fmt.Sprintf("/reports/organizers/%d/sessions", k.org), map[string]string{"startDate": "2026-01-01T00:00:00Z", "endDate": "2027-01-01T00:00:00Z"}},
-		{"getAttendanceDetails", http.MethodGet, fmt.Sprintf("/reports/organizers/%d/sessions/%d/attendees", k.org, k.sk), nil},
-		{"getSessionDetailsForTraining", http.MethodGet, fmt.Sprintf("/reports/organizers/%d/trainings/%d", k.org, k.tk), nil},
-		{"getRecordingsForTraining", http.MethodGet, fmt.Sprintf("/trainings/%d/recordings", k.tk), nil},
-		{"getRecordingDownloadById", http.MethodGet, fmt.Sprintf("/trainings/%d/recordings/%d", k.tk, k.rid), nil},
-		{"startTraining", http.MethodGet, fmt.Sprintf("/trainings/%d/start", k.tk), nil},
+// pathKeys names, by path parameter, the key of the seeded world that the
+// requests of allOps put in its place: the fake answers only for keys it
+// knows, so the spec's example keys cannot be sent as they are.
+var pathKeys = map[string]func(keys) int64{
+	"accountKey":    func(k keys) int64 { return k.account },
+	"organizerKey":  func(k keys) int64 { return k.org },
+	"trainingKey":   func(k keys) int64 { return k.tk },
+	"registrantKey": func(k keys) int64 { return k.rk },
+	"sessionKey":    func(k keys) int64 { return k.sk },
+	"recordingId":   func(k keys) int64 { return k.rid },
+}
+
+// bodyKeys are the declared exceptions to sending a request body's example
+// as the spec gives it: by operation, the properties that name keys the
+// fake must know, and their value from the seeded world. allOps fails if
+// one names an operation or property the examples lack, and if an example
+// body holds a key no exception replaces.
+var bodyKeys = map[string]map[string]func(keys) any{
+	"scheduleTraining":            {"organizers": func(k keys) any { return []int64{k.org} }},
+	"updateOrganisersForTraining": {"organizers": func(k keys) any { return []int64{k.org} }},
+}
+
+// spec is api/openapi.yaml, loaded once.
+var spec = sync.OnceValues(func() (*openapi3.T, error) {
+	return openapi3.NewLoader().LoadFromData(api.OpenAPI)
+})
+
+// allOps returns a valid request for each operation of the spec, built
+// from its examples: the path's keys from k (pathKeys), query parameters
+// and the request body from the spec's examples, with the body's keys
+// replaced as bodyKeys declares. A new operation with examples needs no
+// entry here.
+func allOps(t *testing.T, k keys) []op {
+	t.Helper()
+	doc, err := spec()
+	if err != nil {
+		t.Fatal(err)
 	}
+	used := map[string]bool{}
+	var ops []op
+	for _, path := range doc.Paths.InMatchingOrder() {
+		item := doc.Paths.Value(path)
+		for method, o := range item.Operations() {
+			ops = append(ops, exampleRequest(t, k, method, path, append(slices.Clone(item.Parameters), o.Parameters...), o))
+			for prop := range bodyKeys[o.OperationID] {
+				used[o.OperationID+"."+prop] = true
+			}
+		}
+	}
+	for id, props := range bodyKeys {
+		for prop := range props {
+			if !used[id+"."+prop] {
+				t.Fatalf("bodyKeys names %s.%s, which no operation of the spec has", id, prop)
+			}
+		}
+	}
+	slices.SortFunc(ops, func(a, b op) int { return strings.Compare(a.id, b.id) })
+	return ops
+}
+
+// exampleRequest is one operation's request from its examples.
+func exampleRequest(t *testing.T, k keys, method, path string, params openapi3.Parameters, o *openapi3.Operation) op {
+	t.Helper()
+	query := url.Values{}
+	for _, ref := range params {
+		p := ref.Value
+		switch p.In {
+		case openapi3.ParameterInPath:
+			key, ok := pathKeys[p.Name]
+			if !ok {
+				t.Fatalf("%s: path parameter %s has no key of the seeded world in pathKeys", o.OperationID, p.Name)
+			}
+			path = strings.ReplaceAll(path, "{"+p.Name+"}", strconv.FormatInt(key(k), 10))
+		case openapi3.ParameterInQuery:
+			if p.Example == nil {
+				t.Fatalf("%s: query parameter %s has no example", o.OperationID, p.Name)
+			}
+			query.Set(p.Name, fmt.Sprint(p.Example))
+		}
+	}
+	if len(query) > 0 {
+		path += "?" + query.Encode()
+	}
+	req := op{id: o.OperationID, method: method, path: path}
+	if o.RequestBody == nil {
+		if bodyKeys[o.OperationID] != nil {
+			t.Fatalf("bodyKeys names %s, which has no request body", o.OperationID)
+		}
+		return req
+	}
+	mt := o.RequestBody.Value.Content.Get("application/json")
+	if mt == nil || mt.Example == nil {
+		t.Fatalf("%s: its request body has no application/json example", o.OperationID)
+	}
+	body, ok := mt.Example.(map[string]any)
+	if !ok {
+		t.Fatalf("%s: its request body example is not an object", o.OperationID)
+	}
+	body = maps.Clone(body)
+	for prop, value := range bodyKeys[o.OperationID] {
+		if _, ok := body[prop]; !ok {
+			t.Fatalf("bodyKeys names %s.%s, which its example body lacks", o.OperationID, prop)
+		}
+		body[prop] = value(k)
+	}
+	for prop, v := range body {
+		if _, declared := bodyKeys[o.OperationID][prop]; !declared && holdsKey(v) {
+			t.Fatalf("%s: example body property %s holds a 64-bit key, which the fake must know and the loaded example has rounded: declare it in bodyKeys", o.OperationID, prop)
+		}
+	}
+	req.body = body
+	return req
+}
+
+// holdsKey reports whether an example value holds a number beyond 2^53: a
+// 64-bit key, rounded by the YAML loader.
+func holdsKey(v any) bool {
+	switch v := v.(type) {
+	case float64:
+		return math.Abs(v) >= 1<<53
+	case []any:
+		return slices.ContainsFunc(v, holdsKey)
+	case map[string]any:
+		for _, e := range v {
+			if holdsKey(e) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // seeded schedules a training with a registrant, a session and a recording.
@@ -81,7 +184,7 @@ func seeded(t *testing.T, s *gototrainingtest.Server, c *tc) keys {
 // declares and counts it.
 func TestEveryOperation(t *testing.T) {
 	t.Parallel()
-	doc, err := openapi3.NewLoader().LoadFromData(api.OpenAPI)
+	doc, err := spec()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,17 +199,17 @@ func TestEveryOperation(t *testing.T) {
 		}
 	}
 	var ids []string
-	for _, o := range allOps(keys{}) {
+	for _, o := range allOps(t, keys{}) {
 		ids = append(ids, o.id)
 	}
 	if diff := cmp.Diff(slices.Sorted(maps.Keys(wantStatus)), slices.Sorted(slices.Values(ids))); diff != "" {
 		t.Errorf("operations in the spec (-) and in allOps (+):\n%s", diff)
 	}
-	for _, o := range allOps(keys{}) {
+	for _, o := range allOps(t, keys{}) {
 		t.Run(o.id, func(t *testing.T) {
 			t.Parallel()
 			s, c := newFake(t)
-			o := opByID(t, allOps(seeded(t, s, c)), o.id)
+			o := opByID(t, allOps(t, seeded(t, s, c)), o.id)
 			res := c.do(o.method, o.path, o.body)
 			if status := wantStatus[o.id]; res.Status != status {
 				t.Errorf("status = %d, want %d; body %s", res.Status, wantStatus[o.id], res.Body)
@@ -168,7 +271,7 @@ func TestUnknownKeys(t *testing.T) {
 		},
 	}
 	for _, v := range variants {
-		for _, o := range allOps(v.k) {
+		for _, o := range allOps(t, v.k) {
 			if !v.about(o.id) {
 				continue
 			}
