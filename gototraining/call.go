@@ -32,7 +32,12 @@ func (c *Client) call(ctx context.Context, op *operation, send sender) (*http.Re
 // callState is call that also returns what the attempts learned about
 // whether GoTo may have acted.
 func (c *Client) callState(ctx context.Context, op *operation, send sender) (*http.Response, *callState, error) {
-	st := &callState{op: op}
+	return c.callWith(ctx, &callState{op: op}, send)
+}
+
+// callWith is callState with the state given, for All's streams.
+func (c *Client) callWith(ctx context.Context, st *callState, send sender) (*http.Response, *callState, error) {
+	op := st.op
 	resp, err := send(withCallState(ctx, st))
 	if err != nil {
 		// Marked here, after http.Client is done, because its Timeout

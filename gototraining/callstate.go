@@ -13,6 +13,9 @@ import (
 // operation, and what the attempts learned about whether GoTo may have acted.
 type callState struct {
 	op *operation
+	// stream: the answer is read while the caller's loop runs (All), so it
+	// goes through the client's uncapped pool (see transport.via).
+	stream bool
 	// writes counts the requests written to a connection, net/http's own
 	// replays included; wrote is writes > 0, kept for after the call.
 	writes atomic.Int32

@@ -67,17 +67,22 @@ func NewClient(opts ...Option) (*Client, error) {
 		base = &copied
 	}
 	rt := base.Transport
+	var streams http.RoundTripper // All's streams; nil: through rt too
 	switch {
 	case cfg.rootCAs != nil:
-		rt = newSDKTransport(cfg.rootCAs)
+		own := newSDKTransports(cfg.rootCAs)
+		rt, streams = own.calls, own.streams
 	case cfg.httpClient == nil:
 		// Not http.DefaultTransport: it keeps 2 idle connections per host,
-		// too few for concurrent callers (see DefaultMaxIdleConnsPerHost).
-		rt = sdkTransport()
+		// too few for concurrent callers (see DefaultMaxIdleConnsPerHost
+		// and DefaultMaxConnsPerHost).
+		own := sdkTransport()
+		rt, streams = own.calls, own.streams
 	case rt == nil:
 		rt = http.DefaultTransport // what the caller's client would use
 	}
 	tr := newTransport(rt, cfg)
+	tr.streams = streams
 	api := *base
 	api.Transport = tr
 	api.CheckRedirect = func(*http.Request, []*http.Request) error {

@@ -19,15 +19,46 @@ import (
 // RegisterAll runs DefaultBulkConcurrency; and programs that fan out reads
 // run 16 goroutines or so. 32 holds all of these with room to spare, while
 // an idle connection costs only a socket and its buffers until
-// IdleConnTimeout (90 s) closes it. MaxConnsPerHost stays unlimited: a cap
-// would queue calls inside the client, where the caller cannot see why.
+// IdleConnTimeout (90 s) closes it.
 const DefaultMaxIdleConnsPerHost = 32
 
-// sdkTransport is the transport of every client built without
-// WithHTTPClient. One for the process, as http.DefaultTransport is: a
-// program that makes a client per GoTo account (one token each) still
-// shares one pool of connections.
-var sdkTransport = sync.OnceValue(func() http.RoundTripper { return newSDKTransport(nil) })
+// DefaultMaxConnsPerHost caps the connections to GoTo that calls other than
+// All's streams may use at once, when the client builds its own transport.
+//
+// Without a cap, N concurrent callers open more than N connections: a call
+// that finds no idle connection dials, and when another call's connection
+// comes back first and serves it, the dial is not cancelled and its
+// connection joins the pool (16 callers opened 19 to 33). With the cap, a
+// 17th call waits for a connection instead. 16 is above what GoTo's limit
+// lets a program use (10 requests per second at 0.15 to 1 s each is 2 to 10
+// in flight; RegisterAll runs 8).
+//
+// The cap cannot deadlock: such a call holds its connection only until its
+// answer is read. All is the exception, since it holds a connection while
+// the caller's loop runs (and may make calls of its own), so the streams of
+// All go through a second, uncapped pool.
+const DefaultMaxConnsPerHost = 16
+
+// sdkTransports is the pair of transports of clients built without
+// WithHTTPClient: calls (capped) and All's streams (not capped).
+type sdkTransports struct {
+	calls, streams http.RoundTripper
+}
+
+// sdkTransport is the pair of every client built without WithHTTPClient.
+// One for the process, as http.DefaultTransport is: a program that makes a
+// client per GoTo account (one token each) still shares one pool.
+var sdkTransport = sync.OnceValue(func() sdkTransports { return newSDKTransports(nil) })
+
+// newSDKTransports builds the capped transport for calls and the uncapped
+// one for streams, both from newSDKTransport.
+func newSDKTransports(roots *x509.CertPool) sdkTransports {
+	calls, streams := newSDKTransport(roots), newSDKTransport(roots)
+	if t, ok := calls.(*http.Transport); ok {
+		t.MaxConnsPerHost = DefaultMaxConnsPerHost
+	}
+	return sdkTransports{calls: calls, streams: streams}
+}
 
 // newSDKTransport clones http.DefaultTransport, keeping its proxy, dialer,
 // timeouts, TLS settings and HTTP/2 (ForceAttemptHTTP2), and raises the idle

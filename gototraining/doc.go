@@ -102,7 +102,11 @@
 // from the environment, dial and TLS timeouts, HTTP/2 over TLS), with
 // DefaultMaxIdleConnsPerHost (32) idle connections kept per host instead of
 // Go's 2, so that concurrent callers reuse their connections instead of
-// opening one (a TCP and TLS handshake) per call. To tune it, pass your own
+// opening one (a TCP and TLS handshake) per call, and at most
+// DefaultMaxConnsPerHost (16) calls at once per host, so that N callers hold
+// at most N connections; All's streams, which hold a connection while the
+// caller's loop runs, go through a second pool without that cap, so loops
+// nested in each other never wait for one another. To tune it, pass your own
 // http.Client with WithHTTPClient: clone http.DefaultTransport, set
 // MaxIdleConnsPerHost to at least the calls you run at once, leave
 // ForceAttemptHTTP2 on, and set MaxConnsPerHost only if you must cap

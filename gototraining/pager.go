@@ -32,9 +32,11 @@ type lister[W any, T any] struct {
 // size and its nested lists), for List's cap. Errors are the call's, the
 // context's (checked between elements, so a buffered or compressed answer
 // cannot run past the deadline) or a *DecodeError. When size is not nil,
-// it is set to measure the answer, for List to size its slice by.
-func (l lister[W, T]) stream(ctx context.Context, c *Client, size *listSize, yield func(T, int64) bool) error {
-	resp, err := c.call(ctx, l.op, l.send)
+// it is set to measure the answer, for List to size its slice by. lazy
+// says the caller's code runs between elements (All), which sends the call
+// through the client's pool for streams (see DefaultMaxConnsPerHost).
+func (l lister[W, T]) stream(ctx context.Context, c *Client, size *listSize, lazy bool, yield func(T, int64) bool) error {
+	resp, _, err := c.callWith(ctx, &callState{op: l.op, stream: lazy}, l.send)
 	if err != nil {
 		return err
 	}
@@ -95,7 +97,7 @@ func (l lister[W, T]) list(ctx context.Context, c *Client) ([]T, error) {
 	var size listSize
 	var kept int64
 	limit := c.cfg.listLimit
-	err := l.stream(ctx, c, &size, func(t T, cost int64) bool {
+	err := l.stream(ctx, c, &size, false, func(t T, cost int64) bool {
 		if kept += cost; kept > limit {
 			out = nil // let it go before the error travels up
 			return false
@@ -132,7 +134,7 @@ func (l lister[W, T]) all(ctx context.Context, c *Client) iter.Seq2[T, error] {
 	}
 	return func(yield func(T, error) bool) {
 		stopped := false
-		err := l.stream(ctx, c, nil, func(t T, _ int64) bool {
+		err := l.stream(ctx, c, nil, true, func(t T, _ int64) bool {
 			if !yield(t, nil) {
 				stopped = true
 				return false

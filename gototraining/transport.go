@@ -22,8 +22,12 @@ import (
 // it all. The caller's request is never changed; each attempt is a clone.
 type transport struct {
 	base http.RoundTripper
-	cfg  *config
-	ua   string
+	// streams, when set, carries All's streams instead of base (see
+	// DefaultMaxConnsPerHost: base may be capped, and a stream holds its
+	// connection while the caller's loop makes other calls).
+	streams http.RoundTripper
+	cfg     *config
+	ua      string
 
 	// lastToken is the last access token sent, kept so that error text
 	// coming from the server can be scrubbed of it (see redact).
@@ -93,7 +97,7 @@ func (t *transport) roundTrip(req *http.Request) (*http.Response, error) {
 			r.Body = body
 		}
 		before := st.writes.Load()
-		resp, final, err := t.attempt(r, op, attempt, refused)
+		resp, final, err := t.attempt(r, op, attempt, refused, t.via(st))
 		if rs, ok := t.renewable(req); ok && err == nil && !renewed && tokenRefused(resp) {
 			// GoTo refused the token before acting: drop it, and repeat
 			// the call once with a new one, outside the retry budget and
@@ -204,7 +208,16 @@ func (e errReader) Read([]byte) (int, error) {
 // refused is an access token GoTo refused during this call: if the token
 // source still hands it out (a Token call that began before Invalidate),
 // it is asked again.
-func (t *transport) attempt(r *http.Request, op *operation, attempt int, refused string) (resp *http.Response, final bool, err error) {
+// via is the RoundTripper a call goes through: All's streams through their
+// own pool when there is one.
+func (t *transport) via(st *callState) http.RoundTripper {
+	if st.stream && t.streams != nil {
+		return t.streams
+	}
+	return t.base
+}
+
+func (t *transport) attempt(r *http.Request, op *operation, attempt int, refused string, base http.RoundTripper) (resp *http.Response, final bool, err error) {
 	ctx := r.Context()
 	fail := func(err error) (*http.Response, bool, error) {
 		if r.Body != nil {
@@ -252,7 +265,7 @@ func (t *transport) attempt(r *http.Request, op *operation, attempt int, refused
 		r.Header.Set("Accept", "application/json")
 	}
 	start := time.Now()
-	resp, err = t.base.RoundTrip(r)
+	resp, err = base.RoundTrip(r)
 	dropUpgrade(resp)
 	if resp != nil && resp.Body != nil && resp.Body != http.NoBody && len(tok) >= minRedactedToken {
 		resp.Body = &redactingBody{body: resp.Body, token: []byte(tok), left: resp.ContentLength}
