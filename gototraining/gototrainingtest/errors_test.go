@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
-	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/gototraining-go/gototraining/api"
 	"github.com/gototraining-go/gototraining/gototraining/gototrainingtest"
+	"github.com/gototraining-go/gototraining/internal/specexample"
 )
 
 // op is one request for one operation of the spec.
@@ -121,46 +121,16 @@ func exampleRequest(t *testing.T, k keys, method, path string, params openapi3.P
 		}
 		return req
 	}
-	mt := o.RequestBody.Value.Content.Get("application/json")
-	if mt == nil || mt.Example == nil {
-		t.Fatalf("%s: its request body has no application/json example", o.OperationID)
-	}
-	body, ok := mt.Example.(map[string]any)
-	if !ok {
-		t.Fatalf("%s: its request body example is not an object", o.OperationID)
-	}
-	body = maps.Clone(body)
+	keys := map[string]any{}
 	for prop, value := range bodyKeys[o.OperationID] {
-		if _, ok := body[prop]; !ok {
-			t.Fatalf("bodyKeys names %s.%s, which its example body lacks", o.OperationID, prop)
-		}
-		body[prop] = value(k)
+		keys[prop] = value(k)
 	}
-	for prop, v := range body {
-		if _, declared := bodyKeys[o.OperationID][prop]; !declared && holdsKey(v) {
-			t.Fatalf("%s: example body property %s holds a 64-bit key, which the fake must know and the loaded example has rounded: declare it in bodyKeys", o.OperationID, prop)
-		}
+	body, err := specexample.Body(o, keys)
+	if err != nil {
+		t.Fatalf("%s: %v", o.OperationID, err)
 	}
 	req.body = body
 	return req
-}
-
-// holdsKey reports whether an example value holds a number beyond 2^53: a
-// 64-bit key, rounded by the YAML loader.
-func holdsKey(v any) bool {
-	switch v := v.(type) {
-	case float64:
-		return math.Abs(v) >= 1<<53
-	case []any:
-		return slices.ContainsFunc(v, holdsKey)
-	case map[string]any:
-		for _, e := range v {
-			if holdsKey(e) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // seeded schedules a training with a registrant, a session and a recording.

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"math"
 	"net"
 	"net/http"
 	"os"
@@ -30,6 +29,7 @@ import (
 
 	"github.com/gototraining-go/gototraining/api"
 	"github.com/gototraining-go/gototraining/gen"
+	"github.com/gototraining-go/gototraining/internal/specexample"
 )
 
 // Real GoTo keys are 19 digits, beyond 2^53; the largest int64 is the edge.
@@ -263,25 +263,9 @@ func operationCases(t *testing.T) []opCase {
 // with the keys bodyKeys declares.
 func exampleBody(t *testing.T, id string, o *openapi3.Operation, typ reflect.Type) reflect.Value {
 	t.Helper()
-	mt := o.RequestBody.Value.Content.Get("application/json")
-	if mt == nil || mt.Example == nil {
-		t.Fatalf("%s: its request body has no application/json example", id)
-	}
-	example, ok := mt.Example.(map[string]any)
-	if !ok {
-		t.Fatalf("%s: its request body example is not an object", id)
-	}
-	example = maps.Clone(example)
-	for prop, v := range bodyKeys[id] {
-		if _, ok := example[prop]; !ok {
-			t.Fatalf("bodyKeys names %s.%s, which its example body lacks", id, prop)
-		}
-		example[prop] = v
-	}
-	for prop, v := range example {
-		if _, declared := bodyKeys[id][prop]; !declared && holdsKey(v) {
-			t.Fatalf("%s: example body property %s holds a 64-bit key, which the loaded example has rounded: declare it in bodyKeys", id, prop)
-		}
+	example, err := specexample.Body(o, bodyKeys[id])
+	if err != nil {
+		t.Fatalf("%s: %v", id, err)
 	}
 	raw, err := json.Marshal(example)
 	if err != nil {
@@ -294,24 +278,6 @@ func exampleBody(t *testing.T, id string, o *openapi3.Operation, typ reflect.Typ
 		t.Fatalf("%s: its example body does not decode into gen.%s: %v", id, typ.Name(), err)
 	}
 	return body.Elem()
-}
-
-// holdsKey reports whether an example value holds a number beyond 2^53: a
-// 64-bit key, rounded by the YAML loader.
-func holdsKey(v any) bool {
-	switch v := v.(type) {
-	case float64:
-		return math.Abs(v) >= 1<<53
-	case []any:
-		return slices.ContainsFunc(v, holdsKey)
-	case map[string]any:
-		for _, e := range v {
-			if holdsKey(e) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // check checks a parsed success response (a gen.<Op>Response struct) and
