@@ -131,6 +131,26 @@ func parseKey(what, s string) (int64, error) {
 	return k, nil
 }
 
+// argKeys names, for errors, the key each positional argument holds.
+var argKeys = map[string]string{"TRAINING": "training key", "REGISTRANT": "registrant key", "RECORDING": "recording id"}
+
+// keyArgs checks that args are exactly the keys names says (as usage shows
+// them: TRAINING, REGISTRANT, RECORDING) and parses them.
+func keyArgs(args []string, names ...string) ([]int64, error) {
+	if err := wantArgs(args, names...); err != nil {
+		return nil, err
+	}
+	keys := make([]int64, len(args))
+	for i, arg := range args {
+		k, err := parseKey(argKeys[names[i]], arg)
+		if err != nil {
+			return nil, err
+		}
+		keys[i] = k
+	}
+	return keys, nil
+}
+
 // args checks the number of positional arguments.
 func wantArgs(args []string, names ...string) error {
 	if len(args) != len(names) {

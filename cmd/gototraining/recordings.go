@@ -69,18 +69,11 @@ func init() {
 			out := fs.String("o", "", "the `file` to write (default: recording-ID plus the stored file's extension; - for stdout)")
 			force := fs.Bool("force", false, "overwrite the file if it exists")
 			return func(ctx context.Context, a *app, args []string) error {
-				if err := wantArgs(args, "TRAINING", "RECORDING"); err != nil {
-					return err
-				}
-				training, err := parseKey("training key", args[0])
+				keys, err := keyArgs(args, "TRAINING", "RECORDING")
 				if err != nil {
 					return err
 				}
-				recording, err := parseKey("recording id", args[1])
-				if err != nil {
-					return err
-				}
-				return download(ctx, a, gototraining.TrainingKey(training), gototraining.RecordingID(recording), *out, *force)
+				return download(ctx, a, gototraining.TrainingKey(keys[0]), gototraining.RecordingID(keys[1]), *out, *force)
 			}
 		},
 	})

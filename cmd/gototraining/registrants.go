@@ -86,17 +86,11 @@ func init() {
 		examples: []string{"gototraining registrants get 8178251407424893697 5646167387902096129"},
 		setup: func(*flag.FlagSet) func(context.Context, *app, []string) error {
 			return func(ctx context.Context, a *app, args []string) error {
-				if err := firstErr(wantArgs(args, "TRAINING", "REGISTRANT"), a.needOrg()); err != nil {
+				keys, err := keyArgs(args, "TRAINING", "REGISTRANT")
+				if err := firstErr(err, a.needOrg()); err != nil {
 					return err
 				}
-				training, err := parseKey("training key", args[0])
-				if err != nil {
-					return err
-				}
-				registrant, err := parseKey("registrant key", args[1])
-				if err != nil {
-					return err
-				}
+				training, registrant := keys[0], keys[1]
 				r, err := a.client.Registrants.Get(ctx, a.org, gototraining.TrainingKey(training), gototraining.RegistrantKey(registrant))
 				if err != nil {
 					return err
@@ -114,17 +108,11 @@ func init() {
 		examples: []string{"gototraining registrants cancel 8178251407424893697 5646167387902096129"},
 		setup: func(*flag.FlagSet) func(context.Context, *app, []string) error {
 			return func(ctx context.Context, a *app, args []string) error {
-				if err := firstErr(wantArgs(args, "TRAINING", "REGISTRANT"), a.needOrg()); err != nil {
+				keys, err := keyArgs(args, "TRAINING", "REGISTRANT")
+				if err := firstErr(err, a.needOrg()); err != nil {
 					return err
 				}
-				training, err := parseKey("training key", args[0])
-				if err != nil {
-					return err
-				}
-				registrant, err := parseKey("registrant key", args[1])
-				if err != nil {
-					return err
-				}
+				training, registrant := keys[0], keys[1]
 				if err := a.client.Registrants.Cancel(ctx, a.org, gototraining.TrainingKey(training), gototraining.RegistrantKey(registrant)); err != nil {
 					return err
 				}
